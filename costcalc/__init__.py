@@ -1,0 +1,47 @@
+"""costcalc: multi-provider LLM cost and tokenizer-efficiency calculator.
+
+The public API is imported lazily: `import costcalc` loads no heavy library (pandas, tiktoken, transformers,
+sentencepiece); each name below is resolved on first use.
+
+    import costcalc
+    book = costcalc.load_prices(as_of="2023-12-14")
+    book.lookup("mistral/mistral-medium").price(currency="USD").input   # Decimal('2.72975')
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "CostcalcError",
+    "PriceBook",
+    "get_tokenizer",
+    "list_tokenizers",
+    "load_prices",
+]
+
+_LAZY = {
+    "CostcalcError": "costcalc.errors",
+    "PriceBook": "costcalc.prices",
+    "load_prices": "costcalc.prices",
+    "get_tokenizer": "costcalc.tokenizers",
+    "list_tokenizers": "costcalc.tokenizers",
+}
+
+if TYPE_CHECKING:
+    from costcalc.errors import CostcalcError
+    from costcalc.prices import PriceBook, load_prices
+    from costcalc.tokenizers import get_tokenizer, list_tokenizers
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'costcalc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

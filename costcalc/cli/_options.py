@@ -1,0 +1,39 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from costcalc.errors import InputError
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-14", param, ctx)
+
+
+DATE = DateParam()
+
+as_of_option = click.option("--as-of", type=DATE, default=None,
+                            help="Prices in force on this date (default: today).")
+currency_option = click.option("--currency", type=click.Choice(["USD", "EUR"], case_sensitive=False),
+                               default=None, callback=lambda c, p, v: v.upper() if v else v,
+                               help="Convert prices to this currency at the ECB rate of the as-of date "
+                                    "(default: as billed).")
+pricing_dir_option = click.option(
+    "--pricing-dir", type=click.Path(file_okay=False, path_type=str), envvar="COSTCALC_PRICING_DIR",
+    default=None, help="Price tables to use (default: the bundled ones; env COSTCALC_PRICING_DIR).")
+
+
+def require(condition: bool, message: str, hint: str | None = None) -> None:
+    if not condition:
+        raise InputError(message, hint)

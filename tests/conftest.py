@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from costcalc.cli import cli
+
+FX = """\
+base: EUR
+quote: USD
+source: "ECB reference rates (test excerpt)"
+rates:
+  2023-12-11: 1.0757
+  2023-12-13: 1.0787
+  2023-12-14: 1.0919
+  2023-12-15: 1.0946
+  2024-02-26: 1.0852
+"""
+
+MISTRAL = """\
+provider: mistral
+name: Mistral AI
+pricing_url: https://mistral.ai/pricing
+models:
+  - id: mistral-medium-2312
+    name: Mistral Medium
+    tokenizer: mistral:spm
+    aliases: [mistral-medium]
+    prices:
+      - from: 2023-12-11
+        currency: EUR
+        input: 2.5
+        output: 7.5
+        source: "test: MDOCS 55483de4"
+        confidence: high
+      - from: 2024-02-26
+        until: 2025-06-16
+        currency: USD
+        input: 2.7
+        output: 8.1
+        source: "test: MDOCS c61c0b4e"
+        confidence: high
+    checked: 2026-11-22
+"""
+
+BEDROCK = """\
+provider: aws-bedrock
+name: Amazon Bedrock
+pricing_url: https://aws.amazon.com/bedrock/pricing/
+region: us-east-1
+models:
+  - id: meta.llama2-70b-chat-v1
+    name: Llama 2 Chat 70B
+    tokenizer: meta:llama-2
+    prices:
+      - from: 2023-12-14
+        currency: USD
+        input: 1.95
+        output: 2.56
+        source: "test: LL-1.14.4"
+        confidence: high
+    checked: 2026-11-22
+  - id: anthropic.claude-3-sonnet
+    name: Claude Sonnet (tiered, test)
+    tokenizer: estimate:anthropic:claude-2
+    prices:
+      - from: 2024-03-04
+        currency: USD
+        input: 3
+        output: 15
+        cached_input: 0.3
+        tiers:
+          - above: 200000
+            input: 6
+            output: 22.5
+        source: "test: GP"
+        confidence: medium
+    checked: 2026-11-22
+"""
+
+
+def write_pricing(root: Path, files: dict[str, str], fx: str = FX) -> Path:
+    (root / "providers").mkdir(parents=True, exist_ok=True)
+    (root / "fx.yaml").write_text(fx, encoding="utf-8")
+    (root / "VERSION").write_text("2026.11.22\n", encoding="utf-8")
+    for name, text in files.items():
+        (root / "providers" / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def pricing_dir(tmp_path: Path) -> Path:
+    return write_pricing(tmp_path / "pricing", {"mistral": MISTRAL, "aws-bedrock": BEDROCK})
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None):
+        return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke

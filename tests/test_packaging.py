@@ -1,0 +1,40 @@
+"""Packaging contracts: lazy imports, fast --help, the generated schema in sync, bundled data found."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from costcalc.prices import default_pricing_dir
+from costcalc.prices.schema import json_schema
+
+HEAVY = ["pandas", "tiktoken", "transformers", "sentencepiece", "tokenizers", "mistral_common", "matplotlib"]
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"import sys\ntry:\n    {code}\nfinally:\n    print('MODULES:', *sorted(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(out.rsplit("MODULES:", 1)[1].split())
+
+
+def test_import_costcalc_loads_no_heavy_library():
+    assert _loaded_after("import costcalc").isdisjoint(HEAVY)
+
+
+def test_help_loads_no_heavy_library_and_no_subcommand_module():
+    loaded = _loaded_after("from costcalc.cli import cli; cli.main(['--help'], standalone_mode=False)")
+    assert loaded.isdisjoint(HEAVY)
+    assert "costcalc.cli.prices" not in loaded
+
+
+def test_schema_json_is_generated_from_the_models():
+    on_disk = json.loads((default_pricing_dir() / "schema.json").read_text())
+    assert on_disk == json_schema(), "regenerate: costcalc prices schema > pricing/schema.json"
+
+
+def test_bundled_data_dirs_exist():
+    assert (default_pricing_dir() / "fx.yaml").is_file()
+    assert (default_pricing_dir() / "providers").is_dir()
+    assert Path(default_pricing_dir() / "VERSION").read_text().strip()

@@ -1,0 +1,121 @@
+"""Price tables: lookups at entry boundaries, aliases, FX conversion, tiers, versioning (library API)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from costcalc.errors import FxRateError, NoPriceError, UnknownOfferingError
+from costcalc.prices import load_prices
+from tests.conftest import MISTRAL, write_pricing
+
+
+def test_eur_price_as_billed_and_in_usd_at_that_days_ecb_rate(pricing_dir):
+    book = load_prices(as_of="2023-12-14", path=pricing_dir)
+    off = book.lookup("mistral/mistral-medium")
+    billed = off.price()
+    assert (billed.input, billed.output, billed.currency) == (Decimal("2.5"), Decimal("7.5"), "EUR")
+    assert billed.fx_rate is None
+    usd = off.price(currency="USD")
+    assert usd.input == Decimal("2.5") * Decimal("1.0919") == Decimal("2.72975")
+    assert usd.output == Decimal("8.18925")
+    assert (usd.fx_rate, usd.fx_date, usd.billed_currency) == (Decimal("1.0919"), date(2023, 12, 14), "EUR")
+
+
+def test_fx_uses_latest_rate_on_or_before_as_of(pricing_dir):
+    book = load_prices(path=pricing_dir)
+    off = book.lookup("mistral/mistral-medium-2312")
+    # 2023-12-16 is a Saturday: the Friday 15th rate applies.
+    assert off.price(date(2023, 12, 16), "USD").fx_rate == Decimal("1.0946")
+    assert off.price(date(2023, 12, 12), "USD").fx_date == date(2023, 12, 11)
+    with pytest.raises(FxRateError, match=r"no EUR/USD rate on or before 2023-12-10; .* start on 2023-12-11"):
+        book.fx.rate_on(date(2023, 12, 10))
+    with pytest.raises(FxRateError, match="within 45 days"):
+        book.lookup("aws-bedrock/meta.llama2-70b-chat-v1").price(date(2024, 6, 1), "EUR")
+
+
+def test_usd_to_eur_divides_by_the_rate(pricing_dir):
+    quote = load_prices(path=pricing_dir).lookup("meta.llama2-70b-chat-v1").price(date(2023, 12, 14), "EUR")
+    assert quote.input == (Decimal("1.95") / Decimal("1.0919")).quantize(Decimal("1e-10")).normalize()
+    assert quote.fx_rate == 1 / Decimal("1.0919")
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2023, 12, 11), ("2.5", "EUR")),  # first day of the first entry
+        (date(2024, 2, 25), ("2.5", "EUR")),   # last day before the second entry
+        (date(2024, 2, 26), ("2.7", "USD")),   # the second entry's first day
+        (date(2025, 6, 15), ("2.7", "USD")),   # last day before retirement
+    ],
+)
+def test_entry_boundaries(pricing_dir, day, expected):
+    quote = load_prices(path=pricing_dir).lookup("mistral/mistral-medium").price(day)
+    assert (str(quote.input), quote.currency) == expected
+    assert quote.entry.from_ <= day
+
+
+def test_before_first_price_and_after_retirement(pricing_dir):
+    off = load_prices(path=pricing_dir).lookup("mistral/mistral-medium")
+    with pytest.raises(NoPriceError, match=r"mistral/mistral-medium-2312 on 2023-12-10; first price from 2023-12-11"):
+        off.price(date(2023, 12, 10))
+    with pytest.raises(NoPriceError, match="retired on 2025-06-16"):
+        off.price(date(2025, 6, 16))
+
+
+def test_aliases_and_bare_ids_resolve_to_the_same_offering(pricing_dir):
+    book = load_prices(path=pricing_dir)
+    refs = {book.lookup(r).ref for r in ["mistral/mistral-medium", "mistral/mistral-medium-2312",
+                                         "mistral-medium", "mistral-medium-2312"]}
+    assert refs == {"mistral/mistral-medium-2312"}
+
+
+def test_unknown_offering_suggests_closest(pricing_dir):
+    with pytest.raises(UnknownOfferingError, match=r"'mistral/mistral-mediun'.*did you mean: mistral/mistral-medium"):
+        load_prices(path=pricing_dir).lookup("mistral/mistral-mediun")
+
+
+def test_ambiguous_bare_id_names_the_candidates(tmp_path):
+    other = MISTRAL.replace("provider: mistral", "provider: mistral-eu")
+    root = write_pricing(tmp_path, {"mistral": MISTRAL, "mistral-eu": other})
+    with pytest.raises(UnknownOfferingError,
+                       match="sold by several providers: mistral-eu/mistral-medium-2312, mistral/mistral-medium-2312"):
+        load_prices(path=root).lookup("mistral-medium")
+
+
+def test_tiers_and_cache_prices_convert_with_the_entry(pricing_dir):
+    quote = load_prices(path=pricing_dir).lookup("aws-bedrock/anthropic.claude-3-sonnet").price(date(2024, 3, 4))
+    assert quote.prices["cached_input"] == Decimal("0.3")
+    assert quote.tiers == ({"above": 200000, "input": Decimal(6), "output": Decimal("22.5"), "cached_input": None},)
+
+
+def test_select_lists_only_offerings_priced_on_the_date(pricing_dir):
+    book = load_prices(path=pricing_dir)
+    assert [o.ref for o in book.select(as_of=date(2023, 12, 14))] == [
+        "aws-bedrock/meta.llama2-70b-chat-v1", "mistral/mistral-medium-2312"]
+    assert len(book.select(as_of=date(2024, 3, 4))) == 3
+    with pytest.raises(UnknownOfferingError, match=r"unknown provider 'mistrall'.*did you mean: mistral"):
+        book.select("mistrall")
+
+
+def test_to_frame_keeps_decimal_money_and_provenance(pricing_dir):
+    frame = load_prices(as_of="2023-12-14", path=pricing_dir).to_frame(currency="USD")
+    row = frame.set_index("offering").loc["mistral/mistral-medium-2312"]
+    assert row["input"] == Decimal("2.72975")
+    assert (row["source"], row["confidence"], row["tokenizer"]) == ("test: MDOCS 55483de4", "high", "mistral:spm")
+
+
+def test_version_is_calendar_version_plus_content_hash(pricing_dir):
+    first = load_prices(path=pricing_dir).version
+    assert first.startswith("2026.11.22+") and len(first.split("+")[1]) == 12
+    assert load_prices(path=pricing_dir).version == first
+    path = pricing_dir / "providers" / "mistral.yaml"
+    path.write_text(path.read_text().replace("input: 2.7", "input: 2.8"))
+    assert load_prices(path=pricing_dir).version != first
+
+
+def test_yaml_floats_are_read_as_exact_decimals(pricing_dir):
+    entry = load_prices(path=pricing_dir).lookup("mistral-medium").model.prices[0]
+    assert isinstance(entry.input, Decimal) and str(entry.input) == "2.5"

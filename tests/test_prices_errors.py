@@ -1,0 +1,104 @@
+"""Bad price tables: each problem gives one clear line naming file, model and fix, and exit code 1."""
+
+from __future__ import annotations
+
+import pytest
+
+from costcalc.errors import PriceTableError
+from costcalc.prices import load_prices
+from tests.conftest import BEDROCK, MISTRAL, write_pricing
+
+BAD_TABLES = [
+    ("malformed yaml", MISTRAL.replace("    name: Mistral Medium\n", "    name: [Mistral Medium\n"),
+     r"mistral\.yaml:\d+:\d+: malformed YAML"),
+    ("unknown field", MISTRAL.replace("        confidence: high\n      - from: 2024",
+                                      "        confidence: high\n        discount: 5\n      - from: 2024"),
+     r"mistral\.yaml:16: model 'mistral-medium-2312': prices\[0\]\.discount: unknown field 'discount'"),
+    ("wrong type", MISTRAL.replace("checked: 2026-11-22", "checked: soon"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': checked: Input should be a valid date"),
+    ("negative price", MISTRAL.replace("input: 2.5", "input: -2.5"),
+     r"mistral\.yaml:12: model 'mistral-medium-2312': prices\[0\]\.input: "
+     r"Input should be greater than or equal to 0"),
+    ("non-numeric price", MISTRAL.replace("input: 2.5", "input: two"),
+     r"prices\[0\]\.input: a price must be a plain number such as 2\.5, got 'two'"),
+    ("quoted price", MISTRAL.replace("input: 2.5", 'input: "2.5"'), r"got '2\.5'"),
+    ("out of date order", MISTRAL.replace("from: 2024-02-26", "from: 2023-01-01"),
+     r"mistral\.yaml:5: model 'mistral-medium-2312': price entries out of date order: "
+     r"2023-01-01 comes after 2023-12-11"),
+    ("duplicate alias", MISTRAL.replace("aliases: [mistral-medium]", "aliases: [mistral-medium, mistral-medium-2312]"),
+     r"mistral/mistral-medium-2312 is already used by 'mistral-medium-2312'"),
+    ("unknown currency", MISTRAL.replace("currency: EUR", "currency: GBP"),
+     r"unknown currency 'GBP'; pricing/fx\.yaml knows EUR, USD"),
+    ("missing fx rate", MISTRAL.replace("from: 2023-12-11", "from: 2023-11-01"),
+     r"no EUR rate for 2023-11-01 in pricing/fx\.yaml \(rates start 2023-12-11\)"),
+    ("unknown tokenizer", MISTRAL.replace("tokenizer: mistral:spm", "tokenizer: mistral:sentencepiece"),
+     r"unknown tokenizer 'mistral:sentencepiece'"),
+    ("provider mismatch", MISTRAL.replace("provider: mistral", "provider: mistralai"),
+     r"provider 'mistralai' does not match the file name"),
+    ("until before from", MISTRAL.replace("until: 2025-06-16", "until: 2024-01-01"),
+     r"until 2024-01-01 must be after from 2024-02-26"),
+    ("missing source", MISTRAL.replace('        source: "test: MDOCS 55483de4"\n', ""),
+     r"prices\[0\]\.source: missing required field 'source'"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "pattern"), BAD_TABLES, ids=[c[0] for c in BAD_TABLES])
+def test_bad_table_is_one_clear_line_from_validate(tmp_path, run, case, text, pattern):
+    root = write_pricing(tmp_path, {"mistral": text, "aws-bedrock": BEDROCK})
+    result = run("prices", "validate", str(root))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines and all("Traceback" not in line for line in lines)
+    assert any(__import__("re").search(pattern, line) for line in lines), lines
+    assert "problem(s) found" in result.stderr
+
+
+@pytest.mark.parametrize(("case", "text", "pattern"), BAD_TABLES[:4], ids=[c[0] for c in BAD_TABLES[:4]])
+def test_bad_table_stops_other_commands_with_one_error_line(tmp_path, run, case, text, pattern):
+    root = write_pricing(tmp_path, {"mistral": text})
+    result = run("prices", "list", "--pricing-dir", str(root))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "costcalc prices validate" in result.stderr
+    with pytest.raises(PriceTableError):
+        load_prices(path=root)
+
+
+def test_every_problem_is_listed_not_just_the_first(tmp_path, run):
+    text = MISTRAL.replace("input: 2.5", "input: -1").replace("currency: USD", "currency: XYZ")
+    root = write_pricing(tmp_path, {"mistral": text})
+    result = run("prices", "validate", str(root))
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 1  # schema errors stop that file before cross-checks
+    root = write_pricing(tmp_path / "b", {"mistral": MISTRAL.replace("currency: USD", "currency: XYZ"),
+                                          "aws-bedrock": BEDROCK.replace("tokenizer: meta:llama-2", "tokenizer: x:y")})
+    result = run("prices", "validate", str(root))
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_duplicate_provider_across_files(tmp_path, run):
+    root = write_pricing(tmp_path, {"mistral": MISTRAL, "mistral2": MISTRAL})
+    result = run("prices", "validate", str(root))
+    assert result.exit_code == 1
+    assert "provider 'mistral' does not match the file name" in result.stdout
+
+
+def test_validate_accepts_a_single_file(tmp_path, run):
+    path = tmp_path / "mistral.yaml"
+    path.write_text(MISTRAL)
+    assert run("prices", "validate", str(path)).exit_code == 0
+    path.write_text(MISTRAL.replace("input: 2.5", "input: -1"))
+    result = run("prices", "validate", str(path))
+    assert result.exit_code == 1 and result.stdout.startswith(f"{path}:12: ")
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    root = write_pricing(tmp_path, {"mistral": MISTRAL})
+    cmd = [sys.executable, "-m", "costcalc", "prices", "show", "nope", "--pricing-dir", str(root)]
+    plain = subprocess.run(cmd, capture_output=True, text=True)
+    assert plain.returncode == 1 and plain.stderr == "Error: unknown offering 'nope' (see `costcalc prices list`)\n"
+    debug = subprocess.run([*cmd[:3], "--debug", *cmd[3:]], capture_output=True, text=True)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "UnknownOfferingError" in debug.stderr
