@@ -12,6 +12,9 @@ from costcalc.cli._lazy import LazyGroup
 EXAMPLES = """
 \b
 Examples:
+  costcalc report                                   # Italian, Dec 2023: the published comparison
+  costcalc report --preset current --format html -o current.html
+  costcalc premiums -l it -l hi -l ja
   costcalc prices list --provider mistral --as-of 2023-12-14
   costcalc prices show mistral/mistral-medium --as-of 2023-12-14 --currency USD --format json
   costcalc prices history openai/o3
@@ -26,6 +29,9 @@ Examples:
         "prices": ("costcalc.cli.prices:prices", "Browse, diff and validate the versioned price tables."),
         "tokenizers": ("costcalc.cli.tokenizers:tokenizers", "List and verify the offline tokenizers."),
         "count": ("costcalc.cli.count:count", "Count tokens (and cost) of a text with real tokenizers."),
+        "report": ("costcalc.cli.report:report", "Relative-cost report across offerings and languages (main job)."),
+        "premiums": ("costcalc.cli.premiums:premiums", "Token premium of each language vs English, per tokenizer."),
+        "corpus": ("costcalc.cli.corpus:corpus", "List bundled parallel corpora; show a corpus's statistics."),
     },
     epilog=EXAMPLES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},

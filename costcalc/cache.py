@@ -1,0 +1,76 @@
+"""On-disk cache of token counts, keyed by (tokenizer fingerprint, sha256 of the text).
+
+SQLite in WAL mode: several processes can read and write one cache at once without corrupting it, and a
+crash mid-write loses at most that transaction. `COSTCALC_CACHE_DIR` sets the directory (default: the user
+cache dir); an empty value disables caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS counts (fingerprint TEXT, text_sha256 TEXT, tokens INTEGER, " \
+          "PRIMARY KEY (fingerprint, text_sha256)) WITHOUT ROWID"
+
+
+def cache_dir() -> Path | None:
+    value = os.environ.get("COSTCALC_CACHE_DIR")
+    if value is None:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("costcalc"))
+    return Path(value) if value else None
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CountCache:
+    """get/put token counts in bulk; a no-op when caching is disabled."""
+
+    def __init__(self, directory: Path | None = None, *, enabled: bool = True) -> None:
+        directory = directory if directory is not None else cache_dir()
+        self.path = directory / "counts.sqlite" if (enabled and directory is not None) else None
+        self._conn: sqlite3.Connection | None = None
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, timeout=60)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(_SCHEMA)
+        return self._conn
+
+    def get_many(self, fingerprint: str, keys: Iterable[str]) -> dict[str, int]:
+        db = self._db()
+        keys = list(keys)
+        if db is None or not keys:
+            return {}
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT text_sha256, tokens FROM counts WHERE fingerprint = ? AND text_sha256 IN ({marks})",
+                              [fingerprint, *chunk])
+            found.update(rows)
+        return found
+
+    def put_many(self, fingerprint: str, counts: dict[str, int]) -> None:
+        db = self._db()
+        if db is None or not counts:
+            return
+        with db:
+            db.executemany("INSERT OR REPLACE INTO counts VALUES (?, ?, ?)",
+                           [(fingerprint, key, tokens) for key, tokens in counts.items()])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

@@ -1,0 +1,65 @@
+"""`costcalc premiums`: how many more tokens each language needs than English, per tokenizer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from costcalc.cli._output import emit, format_option
+from costcalc.cli._progress import ProgressBar
+
+
+@click.command()
+@click.option("--corpus", default="bundled", show_default=True,
+              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
+@click.option("-t", "--tokenizer", "tokenizers", multiple=True,
+              help="Tokenizer registry name (repeatable). Default: every exact tokenizer that is installed.")
+@click.option("-l", "--language", "languages", multiple=True, help="Language (repeatable). Default: all.")
+@click.option("--reference", default="en", show_default=True, help="Language the others are compared with.")
+@format_option()
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PNG heatmap.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...], reference: str, fmt: str,
+             plot: Path | None, workers: int | None) -> None:
+    """Token premium per language: tokens(L) / tokens(reference) on the same content.
+
+    \b
+    Examples:
+      costcalc premiums
+      costcalc premiums -t openai:o200k_base -t mistral:tekken -l it -l hi --format csv
+      costcalc premiums --corpus ./flores200_dataset/devtest --plot premiums.png
+    """
+    from costcalc.corpus import load_corpus
+    from costcalc.counting import count_corpus, premiums as compute_premiums
+    from costcalc.languages import normalize
+    from costcalc.tokenizers import list_tokenizers
+
+    text = load_corpus(corpus)
+    reference = normalize(reference)
+    wanted = text.require_languages(list(languages)) if languages else list(text.languages)
+    names = list(tokenizers) or [t.name for t in list_tokenizers() if t.exact and t.installed]
+    counts = count_corpus(text, names, languages=sorted({*wanted, reference}), workers=workers,
+                          progress=ProgressBar())
+    table = compute_premiums(counts, reference)
+    table = table[table["language"].isin(wanted)]
+    rows = table.to_dict("records")
+    for row in rows:
+        row["premium"] = round(row["premium"], 4)
+    footer = [f"Corpus {text.name} (sha256 {text.sha256[:16]}): {len(text.languages)} languages, "
+              f"{len(text.doc_ids)} documents; premium = tokens / {reference} tokens over the documents in both."]
+    if not all(r["exact"] for r in rows):
+        footer.append("exact = no: an estimate (the vendor's tokenizer is not public).")
+    missing = text.missing()
+    if missing:
+        footer.append("Not aligned (compared on shared documents only): " +
+                      "; ".join(f"{lang} lacks {', '.join(docs[:3])}" for lang, docs in sorted(missing.items())))
+    emit(rows, ["language", "tokenizer", "documents", "tokens", "reference_tokens", "premium", "exact"], fmt,
+         footer=footer)
+    if plot is not None:
+        from costcalc.reports.plot import heatmap
+
+        grid = table.pivot(index="language", columns="tokenizer", values="premium")
+        heatmap(grid, plot, title=f"Tokens per language relative to {reference} ({text.name})", log=False,
+                caption=f"corpus sha256 {text.sha256[:16]}")
+        click.echo(f"Wrote {plot}", err=True)

@@ -1,0 +1,142 @@
+"""Count a corpus with several tokenizers: one long DataFrame (tokenizer, lang, doc, chars, bytes, tokens, exact).
+
+Counting protocol (the same everywhere): each document is encoded on its own, without special tokens or BOS;
+counts are summed per (tokenizer, language). Results are cached on disk by (tokenizer fingerprint, text sha256),
+so a rerun only loads what it lacks; missing counts are computed in worker processes, one task per tokenizer
+and batch of texts, spread over all cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING
+
+from costcalc.cache import CountCache, text_key
+from costcalc.corpus import Corpus
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COLUMNS = ["tokenizer", "lang", "doc", "chars", "bytes", "tokens", "exact"]
+# Texts per task: big enough to amortise process overhead, small enough to balance 2+ workers.
+BATCH_CHARS = 200_000
+
+Progress = Callable[[int, int], None]  # (done, total) in characters
+
+
+def _count_batch(name: str, texts: list[str]) -> list[int]:
+    """Worker: load (once per process) and count."""
+    from costcalc.tokenizers import get_tokenizer
+
+    return get_tokenizer(name).count_batch(texts)
+
+
+def _batches(keys: list[str], texts: dict[str, str]) -> list[list[str]]:
+    batches, current, size = [], [], 0
+    for key in keys:
+        current.append(key)
+        size += len(texts[key])
+        if size >= BATCH_CHARS:
+            batches.append(current)
+            current, size = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def count_texts(texts: dict[str, str], tokenizers: Sequence[str], *, workers: int | None = None,
+                cache: CountCache | None = None, progress: Progress | None = None) -> dict[str, dict[str, int]]:
+    """{tokenizer name: {text sha256: tokens}} for every text, from the cache where possible."""
+    from costcalc.tokenizers import get_tokenizer
+
+    cache = cache if cache is not None else CountCache()
+    result: dict[str, dict[str, int]] = {}
+    todo: list[tuple[str, str, list[str]]] = []  # (name, fingerprint, keys)
+    for name in tokenizers:
+        fingerprint = get_tokenizer(name).fingerprint
+        known = cache.get_many(fingerprint, texts)
+        result[name] = dict(known)
+        missing = [k for k in texts if k not in known]
+        todo += [(name, fingerprint, batch) for batch in _batches(missing, texts)]
+    total = sum(len(texts[k]) for _, _, batch in todo for k in batch)
+    done = 0
+    if progress:
+        progress(0, total)
+    workers = min(workers or default_workers(), len(todo))
+    if workers <= 1:
+        for name, fingerprint, batch in todo:
+            counts = dict(zip(batch, _count_batch(name, [texts[k] for k in batch]), strict=True))
+            result[name].update(counts)
+            cache.put_many(fingerprint, counts)
+            done += sum(len(texts[k]) for k in batch)
+            if progress:
+                progress(done, total)
+        return result
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(_count_batch, name, [texts[k] for k in batch]): (name, fingerprint, batch)
+                   for name, fingerprint, batch in todo}
+        for future in as_completed(futures):
+            name, fingerprint, batch = futures[future]
+            counts = dict(zip(batch, future.result(), strict=True))
+            result[name].update(counts)
+            cache.put_many(fingerprint, counts)
+            done += sum(len(texts[k]) for k in batch)
+            if progress:
+                progress(done, total)
+    return result
+
+
+def count_corpus(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,
+                 workers: int | None = None, cache: CountCache | None = None,
+                 progress: Progress | None = None) -> pd.DataFrame:
+    """Token counts per (tokenizer, language, document), following the counting protocol."""
+    import pandas as pd
+
+    from costcalc.tokenizers import get_tokenizer
+
+    wanted = set(languages) if languages else None
+    docs = [d for d in corpus.documents if wanted is None or d.lang in wanted]
+    keys = [text_key(d.text) for d in docs]
+    counts = count_texts(dict(zip(keys, (d.text for d in docs), strict=True)), tokenizers,
+                         workers=workers, cache=cache, progress=progress)
+    rows = []
+    for name in tokenizers:
+        exact = get_tokenizer(name).exact
+        for d, key in zip(docs, keys, strict=True):
+            rows.append((name, d.lang, d.doc, len(d.text), len(d.text.encode("utf-8")), counts[name][key], exact))
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def premiums(counts: pd.DataFrame, reference: str = "en") -> pd.DataFrame:
+    """premium(L, t) = tokens(L, t) / tokens(reference, t) over the documents present in both.
+
+    Columns: tokenizer, language, documents, chars, tokens, reference_tokens, premium, exact.
+    """
+    import pandas as pd
+
+    from costcalc.errors import InputError
+
+    if reference not in set(counts["lang"]):
+        raise InputError(f"the corpus has no {reference!r} text to compare against",
+                         "premiums need a reference language: pass --reference LANG")
+    rows = []
+    for (name, lang), group in counts.groupby(["tokenizer", "lang"], sort=True):
+        ref = counts[(counts["tokenizer"] == name) & (counts["lang"] == reference)]
+        shared = sorted(set(group["doc"]) & set(ref["doc"]))
+        if not shared:
+            continue
+        mine = group[group["doc"].isin(shared)]
+        theirs = ref[ref["doc"].isin(shared)]
+        rows.append({
+            "tokenizer": name, "language": lang, "documents": len(shared), "chars": int(mine["chars"].sum()),
+            "tokens": int(mine["tokens"].sum()), "reference_tokens": int(theirs["tokens"].sum()),
+            "premium": int(mine["tokens"].sum()) / int(theirs["tokens"].sum()), "exact": bool(mine["exact"].all()),
+        })
+    return pd.DataFrame(rows, columns=["tokenizer", "language", "documents", "chars", "tokens",
+                                       "reference_tokens", "premium", "exact"])

@@ -1,0 +1,74 @@
+"""Wording and numbers shared by every report format."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from costcalc.languages import name as language_name
+
+if TYPE_CHECKING:
+    from costcalc.costing import CostMatrix
+
+
+def ratio_text(value: float) -> str:
+    """0.3312 -> '0.33x', 3.07 -> '3.1x', 3.95 -> '4.0x', 12.4 -> '12x'."""
+    if value >= 9.95:
+        return f"{value:.0f}x"
+    if value >= 0.995:
+        return f"{value:.1f}x"
+    return f"{value:.2f}x"
+
+
+def money(value: Decimal | None, places: int = 4) -> str:
+    if value is None:
+        return ""
+    return f"{value:.{places}f}"
+
+
+def label(matrix: CostMatrix, ref: str) -> str:
+    """'Llama 2 Chat 70B on Amazon Bedrock' style display name; estimates say so."""
+    info = matrix.provenance["offerings"][ref]
+    estimate = "" if matrix.provenance["tokenizers"][info["tokenizer"]]["exact"] else " (estimate)"
+    return f"{info['name']} on {info['provider']}{estimate}"
+
+
+def summary(matrix: CostMatrix, language: str) -> str:
+    """One paragraph in plain words: the base offering's cost relative to each other offering."""
+    rel = matrix.relative[(matrix.relative["language"] == language)].set_index("offering")
+    base = matrix.base
+    others = [o for o in matrix.offerings if o != base]
+    parts = [f"{ratio_text(rel.loc[o, 'ratio'])} of {label(matrix, o)}" for o in others]
+    what = matrix.provenance["workload"]
+    lead = (f"{language_name(language)} text, billed as {what}, costs on {label(matrix, base)} about "
+            if others else f"{language_name(language)} text on {label(matrix, base)}")
+    listing = ", ".join(parts[:-1]) + (f" and {parts[-1]}" if len(parts) > 1 else (parts[0] if parts else ""))
+    return (lead + listing + f", with prices as of {matrix.provenance['as_of']} in "
+            f"{matrix.provenance['currency']} and each model's own tokenizer.")
+
+
+def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
+    """Published vs computed ratios for the default comparison, each with the reasons they differ."""
+    if not matrix.published:
+        return []
+    lang = matrix.languages[0]
+    rel = matrix.relative[matrix.relative["language"] == lang].set_index("offering")
+    prov = matrix.provenance
+    base_info = prov["offerings"][matrix.base]
+    rows = []
+    for ref, published in matrix.published.items():
+        ours = float(rel.loc[ref, "ratio"])
+        info = prov["offerings"][ref]
+        reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
+        if base_info["fx_rate"] is not None:
+            reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_info['fx_rate']} "
+                           f"({base_info['fx_date']})")
+        if not prov["tokenizers"][info["tokenizer"]]["exact"]:
+            reasons.append(f"estimate: tokenizer not public, counted with {info['tokenizer']}")
+        if info["confidence"] != "high":
+            reasons.append(f"price entry ({info['confidence']} confidence): {info['billed_input']}/{info['billed_output']} "
+                           f"from {info['source']}" + (f"; {info['note']}" if info["note"] else ""))
+        rows.append({"offering": ref, "published": published, "ours": ours,
+                     "difference_pct": (ours / published - 1) * 100, "exact": bool(rel.loc[ref, "exact"]),
+                     "reasons": reasons})
+    return rows

@@ -1,0 +1,30 @@
+"""CSV report: one row per (language, offering) with its ratio to the base, cost, and provenance columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from costcalc.costing import CostMatrix
+
+COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
+           "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",
+           "effective_from", "source", "price_table", "as_of", "corpus_sha256"]
+
+
+def render(matrix: CostMatrix) -> str:
+    prov = matrix.provenance
+    merged = matrix.relative.merge(matrix.absolute.drop(columns=["exact"]), on=["language", "offering"])
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in merged.to_dict("records"):
+        info = prov["offerings"][row["offering"]]
+        row.update(effective_from=info["effective_from"], source=info["source"], price_table=prov["price_table"],
+                   as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"],
+                   ratio=f"{row['ratio']:.6f}", tokens_per_1m_chars=f"{row['tokens_per_1m_chars']:.1f}",
+                   premium=f"{row['premium']:.6f}", cost=f"{row['cost']:.6f}")
+        writer.writerow(row)
+    return buf.getvalue()

@@ -1,0 +1,76 @@
+"""Markdown report: a plain-words summary, then the tables, then footnotes with provenance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from costcalc.languages import name as language_name
+from costcalc.reports.common import label, money, published_rows, ratio_text, summary
+
+if TYPE_CHECKING:
+    from costcalc.costing import CostMatrix
+
+
+def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+    marks = {"l": ":--", "r": "--:"}
+    return ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |",
+            *("| " + " | ".join(r) + " |" for r in rows)]
+
+
+def render(matrix: CostMatrix) -> str:
+    prov = matrix.provenance
+    langs = ", ".join(language_name(lang) for lang in matrix.languages)
+    out = [f"# Relative cost of {langs} text, prices as of {prov['as_of']}", ""]
+    for lang in matrix.languages:
+        out += [summary(matrix, lang), ""]
+    for lang in matrix.languages:
+        part = matrix.absolute[matrix.absolute["language"] == lang].set_index("offering")
+        rel = matrix.relative[matrix.relative["language"] == lang].set_index("offering")
+        out += [f"## {language_name(lang)}: cost per 1M characters of English-equivalent content", ""]
+        rows = []
+        for ref in matrix.offerings:
+            r = part.loc[ref]
+            mark = "" if r["exact"] else " *"
+            rows.append([label(matrix, ref), r["tokenizer"] + mark, f"{r['tokens_per_1m_chars']:,.0f}",
+                         f"{r['premium']:.2f}", money(r["input_price"], 2), money(r["output_price"], 2),
+                         money(r["cost"]), ratio_text(rel.loc[ref, "ratio"])])
+        out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
+                       "output /1M", f"cost ({prov['currency']})", f"{matrix.base.split('/')[-1]} costs"],
+                      rows, "llrrrrrr")
+        out += ["", f"Matrix: cost of the row offering / cost of the column offering ({language_name(lang)}).", ""]
+        grid = matrix.matrix(lang)
+        short = [ref.split("/")[-1] for ref in matrix.offerings]
+        out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid.iloc[i])]
+                                     for i in range(len(short))], "l" + "r" * len(short))
+        out.append("")
+    published = published_rows(matrix)
+    if published:
+        out += ["## Against the published figures", "",
+                f"Published: {language_name(matrix.languages[0])} input on {prov['as_of']}, "
+                f"{matrix.base} relative to each offering.", ""]
+        rows = [[label(matrix, p["offering"]), ratio_text(p["published"]), ratio_text(p["ours"]),
+                 f"{p['difference_pct']:+.0f} %", "; ".join(p["reasons"])] for p in published]
+        out += _table(["offering", "published", "ours", "difference", "why they differ"], rows, "lrrrl")
+        out.append("")
+    out += ["## Where the numbers come from", ""]
+    out.append(f"- Price table {prov['price_table']}; prices in force on {prov['as_of']}, converted to "
+               f"{prov['currency']} with {prov['fx_source']} where billed in another currency.")
+    out.append(f"- Corpus {prov['corpus']['name']} ({prov['corpus']['languages']} languages, "
+               f"{prov['corpus']['documents']} documents, sha256 {prov['corpus']['sha256'][:16]}); content unit: "
+               f"{prov['content_unit']}; {prov['counting_protocol']}.")
+    out.append(f"- Workload: {prov['workload']}.")
+    for ref in matrix.offerings:
+        info = prov["offerings"][ref]
+        fx = (f"; {info['input']}/{info['output']} {prov['currency']} at {info['fx_rate']} ({info['fx_date']})"
+              if info["fx_rate"] else "")
+        note = f" Note: {info['note']}" if info["note"] else ""
+        out.append(f"- {ref}: {info['billed_input']}/{info['billed_output']} {info['billed_currency']} per 1M "
+                   f"{info['unit']}s "
+                   f"from {info['effective_from']}{fx}; source: {info['source']} (confidence "
+                   f"{info['confidence']}).{note}")
+    for name, tok in prov["tokenizers"].items():
+        kind = "exact" if tok["exact"] else "ESTIMATE: the vendor's tokenizer is not public"
+        out.append(f"- Tokenizer {name}: {kind}; fingerprint sha256 {tok['fingerprint'][:16]}.")
+    if not all(t["exact"] for t in prov["tokenizers"].values()):
+        out.append("- \\* marks counts made with a stand-in tokenizer: an estimate, not the vendor's count.")
+    return "\n".join(out) + "\n"

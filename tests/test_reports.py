@@ -1,0 +1,118 @@
+"""Reports: gold files for every format (on a fixed fixture corpus and price table), HTML structure, and the
+bundled example reports in reports/ kept fresh."""
+
+from __future__ import annotations
+
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+GOLD = Path(__file__).parent / "gold"
+ARGS = ["report", "-l", "it", "-l", "ja", "-m", "demo/euro-model", "-m", "demo/gpt-like", "-m", "demo/hidden-tokenizer",
+        "--as-of", "2023-12-14", "--corpus", str(DATA / "gold-corpus"), "--pricing-dir", str(DATA / "gold-pricing"),
+        "--workers", "1"]
+
+
+def _stable(text: str) -> str:
+    """The fixture corpus path is machine-specific; everything else must match byte for byte."""
+    return text.replace(str(DATA / "gold-corpus"), "tests/data/gold-corpus")
+
+
+def _check_gold(name: str, text: str) -> None:
+    path = GOLD / name
+    if os.environ.get("COSTCALC_REGOLD"):
+        path.write_text(text, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        actual = Path(__file__).parent / "actual" / name
+        actual.parent.mkdir(exist_ok=True)
+        actual.write_text(text, encoding="utf-8")
+        pytest.fail(f"{name} differs from its gold file; see {actual} (regenerate: COSTCALC_REGOLD=1 pytest "
+                    f"tests/test_reports.py)")
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
+def test_gold_report(run, fmt):
+    result = run(*ARGS, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    _check_gold(f"report.{fmt}", _stable(result.stdout))
+
+
+def test_json_contract(run):
+    data = json.loads(run(*ARGS, "--format", "json").stdout)
+    assert {"language", "offering", "base", "ratio", "exact"} <= set(data["relative"][0])
+    by = {(r["language"], r["offering"]): r for r in data["relative"]}
+    assert by[("it", "demo/euro-model")]["ratio"] == 1.0
+    assert by[("it", "demo/hidden-tokenizer")]["exact"] is False
+    prov = data["provenance"]
+    assert prov["price_table"].startswith("2026.11.22+") and prov["as_of"] == "2023-12-14"
+    assert prov["tokenizers"]["estimate:openai:cl100k_base"]["exact"] is False
+    assert prov["offerings"]["demo/euro-model"]["fx_rate"] == 1.0919
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.tags: list[str] = []
+        self.external: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        for key in ("src", "href"):
+            if attrs.get(key):
+                self.external.append(attrs[key])
+        if tag not in {"meta", "br", "img", "link", "hr", "input"}:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+        else:
+            self.stack.pop()
+
+
+def test_html_is_well_formed_self_contained_and_marks_estimates(run):
+    html = run(*ARGS, "--format", "html").stdout
+    parser = _Structure()
+    parser.feed(html)
+    assert parser.errors == [] and parser.stack == []
+    assert parser.external == [] and "<script" not in html and "http" not in html.split("<body>")[0]
+    assert parser.tags.count("table") == 4 and "class=\"matrix\"" in html
+    assert "estimate. The vendor&#x27;s tokenizer is not public" in html
+    assert "low-confidence price (0.8/1.6 USD, fixture). A conflicting source says 1.30/1.70." in html
+
+
+def test_plot_writes_a_png(run, tmp_path):
+    out = tmp_path / "m.png"
+    result = run(*ARGS, "--plot", str(out), "-o", str(tmp_path / "r.md"))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
+    assert (tmp_path / "r.md").read_text().startswith("# Relative cost of Italian, Japanese text")
+
+
+@pytest.mark.parametrize(("extra", "pattern"), [
+    (["-l", "xx"], "language 'xx' is not in corpus"),
+    (["--as-of", "2023-12-05"], "no price for demo/euro-model on 2023-12-05; first price from 2023-12-11"),
+    (["--base", "demo/nope"], "unknown offering 'demo/nope'"),
+    (["--cached-share", "2"], "cached-share must be between 0 and 1"),
+    (["--as-of", "2024-06-01"], "no EUR/USD rate within 45 days of 2024-06-01"),
+])
+def test_report_bad_input_is_one_line(run, extra, pattern):
+    result = run(*ARGS, *extra)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and pattern in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_base_not_compared(run):
+    args = ["report", "-m", "demo/euro-model", "-m", "demo/hidden-tokenizer", "--as-of", "2023-12-14",
+            "--corpus", str(DATA / "gold-corpus"), "--pricing-dir", str(DATA / "gold-pricing")]
+    result = run(*args, "--base", "demo/gpt-like")
+    assert result.exit_code == 1 and "base 'demo/gpt-like' is not among the compared offerings" in result.stderr
