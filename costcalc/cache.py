@@ -74,3 +74,39 @@ class CountCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+class ResultCache:
+    """Finished results (e.g. a CostMatrix of plain rows) by a key that hashes every input that produced them.
+
+    Any change to prices, corpus, tokenizer assets, options or costcalc's version gives another key, so a stale
+    result is never served; files are written atomically and a corrupt one is treated as a miss.
+    """
+
+    MAX_FILES = 256
+
+    def __init__(self, directory: Path | None = None, *, enabled: bool = True) -> None:
+        directory = directory if directory is not None else cache_dir()
+        self.root = directory / "results" if (enabled and directory is not None) else None
+
+    def get(self, key: str):
+        if self.root is None:
+            return None
+        import pickle
+
+        try:
+            return pickle.loads((self.root / f"{key}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, value) -> None:
+        if self.root is None:
+            return
+        import pickle
+
+        from costcalc._atomic import write_atomic
+
+        write_atomic(self.root / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        files = sorted(self.root.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in files[: max(0, len(files) - self.MAX_FILES)]:
+            old.unlink(missing_ok=True)

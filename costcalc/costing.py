@@ -12,10 +12,13 @@ blend in the cached-input and batch prices. The relative matrix is R[i, j] = cos
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from costcalc.errors import InputError
@@ -24,9 +27,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from costcalc.corpus import Corpus
+    from costcalc.counting import Count
     from costcalc.prices import Offering, PriceBook, Quote
 
-MILLION = Decimal(1_000_000)
+# Bump when the computation or CostMatrix layout changes, so cached results from older code are not reused.
+RESULT_FORMAT = 1
 
 # The published comparison that `costcalc report` reproduces by default (DESIGN.md section 1).
 PUBLISHED_DEFAULT = {
@@ -141,24 +146,57 @@ def _blend(quote: Quote, workload: Workload) -> tuple[Decimal, Decimal, list[str
 
 @dataclass
 class CostMatrix:
-    """Everything one comparison computed, with its provenance. Reporters only render this."""
+    """Everything one comparison computed, with its provenance. Reporters render the row lists; library users
+    get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
 
-    absolute: pd.DataFrame  # one row per (language, offering): tokens, content units, prices, cost
-    relative: pd.DataFrame  # long form: language, offering, base, ratio, exact
-    premiums: pd.DataFrame  # per (tokenizer, language): tokens vs English
+    absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
+    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(base) / cost(offering)
+    premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
     provenance: dict[str, Any]
     base: str
     languages: list[str]
     offerings: list[str]
     published: dict[str, Any] | None = field(default=None)
 
-    def matrix(self, language: str) -> pd.DataFrame:
-        """offerings x offerings: R[i, j] = cost(i) / cost(j) in `language`."""
-        costs = self.absolute[self.absolute["language"] == language].set_index("offering")["cost"]
-        costs = costs.reindex(self.offerings).astype(float)
+    def row(self, language: str, offering: str) -> dict[str, Any]:
+        return self._by_key[(language, offering)]
+
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, str], dict[str, Any]]:
+        rel = {(r["language"], r["offering"]): r for r in self.relative_rows}
+        return {(r["language"], r["offering"]): {**r, "ratio": rel[(r["language"], r["offering"])]["ratio"]}
+                for r in self.absolute_rows}
+
+    def grid(self, language: str) -> list[list[float]]:
+        """R[i][j] = cost(i) / cost(j) in `language`, offerings in order."""
+        costs = [self.row(language, o)["cost"] for o in self.offerings]
+        return [[float(ci / cj) if cj else math.inf for cj in costs] for ci in costs]
+
+    @property
+    def absolute(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame({j: costs / costs[j] for j in self.offerings}, index=self.offerings)
+        return pd.DataFrame(self.absolute_rows)
+
+    @property
+    def relative(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(self.relative_rows, columns=["language", "offering", "base", "ratio", "exact"])
+
+    @property
+    def premiums(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from costcalc.counting import PREMIUM_COLUMNS
+
+        return pd.DataFrame(self.premium_rows, columns=PREMIUM_COLUMNS)
+
+    def matrix(self, language: str) -> pd.DataFrame:
+        """offerings x offerings: R[i, j] = cost(i) / cost(j) in `language`."""
+        import pandas as pd
+
+        return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
 
     def to_markdown(self) -> str:
         from costcalc.reports import render
@@ -199,13 +237,10 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -
 
 
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
-            as_of: date, currency: str, workload: Workload, counts: pd.DataFrame | None = None,
+            as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
             reference: str = "en", workers: int | None = None, progress=None) -> CostMatrix:
     """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`."""
-    import pandas as pd
-
-    from costcalc.counting import count_corpus, premiums
-    from costcalc.tokenizers import get_tokenizer
+    from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
 
     if not languages:
         raise InputError("nothing to compare: no languages selected", "pass -l LANG or -l all")
@@ -215,64 +250,61 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                          "English-equivalent content", "add English documents to the corpus")
     tokenizer_names = sorted({o.tokenizer for o in offerings})
     if counts is None:
-        counts = count_corpus(corpus, tokenizer_names, languages=sorted({*languages, reference}),
-                              workers=workers, progress=progress)
+        counts = count_rows(corpus, tokenizer_names, languages=sorted({*languages, reference}),
+                            workers=workers, progress=progress)
+    elif hasattr(counts, "itertuples"):
+        counts = [Count(*r) for r in counts[COLUMNS].itertuples(index=False)]
+    counts = list(counts)
+    tokens: dict[tuple[str, str, str], int] = {(c.tokenizer, c.lang, c.doc): c.tokens for c in counts}
+    chars: dict[tuple[str, str], int] = {(c.lang, c.doc): c.chars for c in counts}
+    exact = {c.tokenizer: c.exact for c in counts}
     quotes = {o.ref: o.price(as_of, currency) for o in offerings}
-    rows = []
+    absolute, relative = [], []
     for lang in languages:
         shared = corpus.aligned([lang, reference])
         if not shared:
             raise InputError(f"no documents shared by {lang!r} and {reference!r} in corpus {corpus.name!r}")
-        sel = counts[counts["doc"].isin(shared)]
-        chars_en = int(sel[(sel["lang"] == reference)].drop_duplicates("doc")["chars"].sum())
-        chars_l = int(sel[(sel["lang"] == lang)].drop_duplicates("doc")["chars"].sum())
+        chars_en = sum(chars[(reference, d)] for d in shared)
+        chars_l = sum(chars[(lang, d)] for d in shared)
+        costs = {}
         for off in offerings:
-            q = quotes[off.ref]
-            t = sel[sel["tokenizer"] == off.tokenizer]
-            tokens = int(t[t["lang"] == lang]["tokens"].sum())
-            tokens_en = int(t[t["lang"] == reference]["tokens"].sum())
-            units = chars_l if q.entry.unit == "character" else tokens
+            q, t = quotes[off.ref], off.tokenizer
+            n = sum(tokens[(t, lang, d)] for d in shared)
+            n_en = sum(tokens[(t, reference, d)] for d in shared)
+            units = chars_l if q.entry.unit == "character" else n
             eff_in, eff_out, notes = _blend(q, workload)
             share_in, share_out = workload.units
-            cost = (eff_in * share_in + eff_out * share_out) * Decimal(units) / Decimal(chars_en)
-            rows.append({
-                "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": off.tokenizer,
-                "exact": get_tokenizer(off.tokenizer).exact, "documents": len(shared), "chars": chars_l,
-                "chars_en": chars_en, "tokens": tokens, "tokens_en": tokens_en,
-                "tokens_per_1m_chars": tokens * 1_000_000 / chars_en, "premium": tokens / tokens_en,
+            costs[off.ref] = (eff_in * share_in + eff_out * share_out) * Decimal(units) / Decimal(chars_en)
+            absolute.append({
+                "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
+                "documents": len(shared), "chars": chars_l, "chars_en": chars_en, "tokens": n, "tokens_en": n_en,
+                "tokens_per_1m_chars": n * 1_000_000 / chars_en, "premium": n / n_en if n_en else math.nan,
                 "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
-                "cost": cost, "confidence": q.entry.confidence, "notes": "; ".join(notes),
+                "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
             })
-    absolute = pd.DataFrame(rows)
-    relative_rows = []
-    for lang in languages:
-        part = absolute[absolute["language"] == lang].set_index("offering")
-        base_cost = part.loc[base_off.ref, "cost"]
         for off in offerings:
-            relative_rows.append({
-                "language": lang, "offering": off.ref, "base": base_off.ref,
-                "ratio": float(base_cost / part.loc[off.ref, "cost"]) if part.loc[off.ref, "cost"] else float("inf"),
-                "exact": bool(part.loc[off.ref, "exact"] and part.loc[base_off.ref, "exact"]),
-            })
-    relative = pd.DataFrame(relative_rows)
-    prem = premiums(counts[counts["lang"].isin([*languages, reference])], reference)
-    provenance = _provenance(book, corpus, offerings, quotes, as_of, currency, workload, reference)
+            cost = costs[off.ref]
+            relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
+                             "ratio": float(costs[base_off.ref] / cost) if cost else math.inf,
+                             "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
+    premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
+    provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
             and base_off.ref == book.lookup(PUBLISHED_DEFAULT["base"]).ref and workload == Workload()):
-        published = {book.lookup(k).ref: v for k, v in PUBLISHED_DEFAULT["ratios"].items()}
-    return CostMatrix(absolute, relative, prem, provenance, base_off.ref, list(languages),
+        published = {book.lookup(k).ref: v for k, v in PUBLISHED_DEFAULT["ratios"].items()
+                     if book.lookup(k).ref in quotes}
+    return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
                       [o.ref for o in offerings], published)
 
 
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
-                as_of: date, currency: str, workload: Workload, reference: str) -> dict[str, Any]:
-    from costcalc.tokenizers import get_tokenizer
+                exact: dict[str, bool], as_of: date, currency: str, workload: Workload,
+                reference: str) -> dict[str, Any]:
+    from costcalc.counting import identity
 
-    tokenizers = {}
-    for name in sorted({o.tokenizer for o in offerings}):
-        tok = get_tokenizer(name)
-        tokenizers[name] = {"exact": tok.exact, "fingerprint": tok.fingerprint}
+    tokenizers = {name: {"exact": exact[name], "fingerprint": identity(name)[0]}
+                  for name in sorted({o.tokenizer for o in offerings})}
     return {
         "price_table": book.version,
         "as_of": as_of,
@@ -308,14 +340,16 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         m.relative        # DataFrame: language, offering, base, ratio, exact
         m.to_markdown()   # the report `costcalc report` prints
     """
+    from costcalc.cache import ResultCache
     from costcalc.corpus import load_corpus
-    from costcalc.prices import load_prices, parse_date
+    from costcalc.prices import default_pricing_dir, parse_date
+    from costcalc.prices.version import table_version
 
     default = PUBLISHED_DEFAULT
     day = parse_date(as_of if as_of is not None else (default["as_of"] if models is None else None))
-    book = load_prices(as_of=day, path=pricing_dir)
     models = list(models) if models else list(default["models"])
     base = base or (default["base"] if default["base"] in models else models[0])
+    workload = workload or Workload()
     text = load_corpus(corpus)
     if isinstance(language, str):
         languages = list(text.languages) if language == "all" else [language]
@@ -324,5 +358,28 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     if "all" in languages:
         languages = list(text.languages)
     languages = text.require_languages(languages)
-    return compute(book, text, languages=languages, models=models, base=base, as_of=day,
-                   currency=currency.upper(), workload=workload or Workload(), workers=workers, progress=progress)
+    root = Path(pricing_dir) if pricing_dir is not None else default_pricing_dir()
+    key = _result_key(table_version(root), text.sha256, languages, models, base, day, currency.upper(), workload)
+    results = ResultCache()
+    cached = results.get(key)
+    if isinstance(cached, CostMatrix):
+        return cached
+    from costcalc.prices import load_prices
+
+    matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
+                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
+    results.put(key, matrix)
+    return matrix
+
+
+def _result_key(*inputs: Any) -> str:
+    """sha256 over every input of a comparison, the tokenizer manifest and costcalc's version."""
+    import hashlib
+
+    from costcalc import __version__
+    from costcalc.tokenizers.assets import MANIFEST
+
+    digest = hashlib.sha256(f"{__version__}|{RESULT_FORMAT}|".encode())
+    digest.update(MANIFEST.read_bytes())
+    digest.update(repr(inputs).encode())
+    return digest.hexdigest()

@@ -9,9 +9,10 @@ and batch of texts, spread over all cores.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from costcalc.cache import CountCache, text_key
 from costcalc.corpus import Corpus
@@ -50,16 +51,16 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def count_texts(texts: dict[str, str], tokenizers: Sequence[str], *, workers: int | None = None,
-                cache: CountCache | None = None, progress: Progress | None = None) -> dict[str, dict[str, int]]:
+def count_texts(texts: dict[str, str], tokenizers: Sequence[str], ids: dict[str, tuple[str, bool]] | None = None,
+                *, workers: int | None = None, cache: CountCache | None = None,
+                progress: Progress | None = None) -> dict[str, dict[str, int]]:
     """{tokenizer name: {text sha256: tokens}} for every text, from the cache where possible."""
-    from costcalc.tokenizers import get_tokenizer
-
     cache = cache if cache is not None else CountCache()
+    ids = ids or {name: identity(name) for name in tokenizers}
     result: dict[str, dict[str, int]] = {}
     todo: list[tuple[str, str, list[str]]] = []  # (name, fingerprint, keys)
     for name in tokenizers:
-        fingerprint = get_tokenizer(name).fingerprint
+        fingerprint = ids[name][0]
         known = cache.get_many(fingerprint, texts)
         result[name] = dict(known)
         missing = [k for k in texts if k not in known]
@@ -92,51 +93,85 @@ def count_texts(texts: dict[str, str], tokenizers: Sequence[str], *, workers: in
     return result
 
 
-def count_corpus(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,
-                 workers: int | None = None, cache: CountCache | None = None,
-                 progress: Progress | None = None) -> pd.DataFrame:
+class Count(NamedTuple):
+    tokenizer: str
+    lang: str
+    doc: str
+    chars: int
+    bytes: int
+    tokens: int
+    exact: bool
+
+
+def identity(name: str) -> tuple[str, bool]:
+    """(fingerprint, exact) of a tokenizer, from the asset manifest where possible so that a fully cached
+    run never loads a tokenizer library."""
+    from costcalc.tokenizers import get_tokenizer, list_tokenizers
+
+    known = {info.name: info for info in list_tokenizers()}
+    base = name.removeprefix("estimate:")
+    info = known.get(base)
+    if info is not None and info.fingerprint and "*" not in base:
+        return info.fingerprint, name == base
+    tok = get_tokenizer(name)
+    return tok.fingerprint, tok.exact
+
+
+def count_rows(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,
+               workers: int | None = None, cache: CountCache | None = None,
+               progress: Progress | None = None) -> list[Count]:
     """Token counts per (tokenizer, language, document), following the counting protocol."""
-    import pandas as pd
-
-    from costcalc.tokenizers import get_tokenizer
-
     wanted = set(languages) if languages else None
     docs = [d for d in corpus.documents if wanted is None or d.lang in wanted]
     keys = [text_key(d.text) for d in docs]
-    counts = count_texts(dict(zip(keys, (d.text for d in docs), strict=True)), tokenizers,
+    ids = {name: identity(name) for name in tokenizers}
+    counts = count_texts(dict(zip(keys, (d.text for d in docs), strict=True)), tokenizers, ids,
                          workers=workers, cache=cache, progress=progress)
-    rows = []
-    for name in tokenizers:
-        exact = get_tokenizer(name).exact
-        for d, key in zip(docs, keys, strict=True):
-            rows.append((name, d.lang, d.doc, len(d.text), len(d.text.encode("utf-8")), counts[name][key], exact))
+    return [Count(name, d.lang, d.doc, len(d.text), len(d.text.encode("utf-8")), counts[name][key], ids[name][1])
+            for name in tokenizers for d, key in zip(docs, keys, strict=True)]
+
+
+def count_corpus(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,
+                 workers: int | None = None, cache: CountCache | None = None,
+                 progress: Progress | None = None) -> pd.DataFrame:
+    """`count_rows` as a DataFrame (tokenizer, lang, doc, chars, bytes, tokens, exact)."""
+    import pandas as pd
+
+    rows = count_rows(corpus, tokenizers, languages=languages, workers=workers, cache=cache, progress=progress)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def premiums(counts: pd.DataFrame, reference: str = "en") -> pd.DataFrame:
-    """premium(L, t) = tokens(L, t) / tokens(reference, t) over the documents present in both.
+PREMIUM_COLUMNS = ["tokenizer", "language", "documents", "chars", "tokens", "reference_tokens", "premium", "exact"]
 
-    Columns: tokenizer, language, documents, chars, tokens, reference_tokens, premium, exact.
-    """
-    import pandas as pd
 
+def premium_rows(counts: Iterable[Count], reference: str = "en") -> list[dict]:
+    """premium(L, t) = tokens(L, t) / tokens(reference, t) over the documents present in both."""
     from costcalc.errors import InputError
 
-    if reference not in set(counts["lang"]):
+    table: dict[tuple[str, str], dict[str, Count]] = defaultdict(dict)
+    for c in counts:
+        table[(c.tokenizer, c.lang)][c.doc] = c
+    if not any(lang == reference for _, lang in table):
         raise InputError(f"the corpus has no {reference!r} text to compare against",
                          "premiums need a reference language: pass --reference LANG")
     rows = []
-    for (name, lang), group in counts.groupby(["tokenizer", "lang"], sort=True):
-        ref = counts[(counts["tokenizer"] == name) & (counts["lang"] == reference)]
-        shared = sorted(set(group["doc"]) & set(ref["doc"]))
+    for (name, lang), docs in sorted(table.items()):
+        ref = table.get((name, reference), {})
+        shared = sorted(set(docs) & set(ref))
         if not shared:
             continue
-        mine = group[group["doc"].isin(shared)]
-        theirs = ref[ref["doc"].isin(shared)]
-        rows.append({
-            "tokenizer": name, "language": lang, "documents": len(shared), "chars": int(mine["chars"].sum()),
-            "tokens": int(mine["tokens"].sum()), "reference_tokens": int(theirs["tokens"].sum()),
-            "premium": int(mine["tokens"].sum()) / int(theirs["tokens"].sum()), "exact": bool(mine["exact"].all()),
-        })
-    return pd.DataFrame(rows, columns=["tokenizer", "language", "documents", "chars", "tokens",
-                                       "reference_tokens", "premium", "exact"])
+        tokens = sum(docs[d].tokens for d in shared)
+        ref_tokens = sum(ref[d].tokens for d in shared)
+        rows.append({"tokenizer": name, "language": lang, "documents": len(shared),
+                     "chars": sum(docs[d].chars for d in shared), "tokens": tokens, "reference_tokens": ref_tokens,
+                     "premium": tokens / ref_tokens if ref_tokens else float("nan"),
+                     "exact": all(docs[d].exact for d in shared)})
+    return rows
+
+
+def premiums(counts: pd.DataFrame, reference: str = "en") -> pd.DataFrame:
+    """`premium_rows` over a counts DataFrame, as a DataFrame."""
+    import pandas as pd
+
+    rows = premium_rows((Count(*r) for r in counts[COLUMNS].itertuples(index=False)), reference)
+    return pd.DataFrame(rows, columns=PREMIUM_COLUMNS)

@@ -31,7 +31,7 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
       costcalc premiums --corpus ./flores200_dataset/devtest --plot premiums.png
     """
     from costcalc.corpus import load_corpus
-    from costcalc.counting import count_corpus, premiums as compute_premiums
+    from costcalc.counting import count_rows, premium_rows
     from costcalc.languages import normalize
     from costcalc.tokenizers import list_tokenizers
 
@@ -39,11 +39,9 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
     reference = normalize(reference)
     wanted = text.require_languages(list(languages)) if languages else list(text.languages)
     names = list(tokenizers) or [t.name for t in list_tokenizers() if t.exact and t.installed]
-    counts = count_corpus(text, names, languages=sorted({*wanted, reference}), workers=workers,
-                          progress=ProgressBar())
-    table = compute_premiums(counts, reference)
-    table = table[table["language"].isin(wanted)]
-    rows = table.to_dict("records")
+    counts = count_rows(text, names, languages=sorted({*wanted, reference}), workers=workers,
+                        progress=ProgressBar())
+    rows = [r for r in premium_rows(counts, reference) if r["language"] in wanted]
     for row in rows:
         row["premium"] = round(row["premium"], 4)
     footer = [f"Corpus {text.name} (sha256 {text.sha256[:16]}): {len(text.languages)} languages, "
@@ -59,7 +57,9 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
     if plot is not None:
         from costcalc.reports.plot import heatmap
 
-        grid = table.pivot(index="language", columns="tokenizer", values="premium")
+        import pandas as pd
+
+        grid = pd.DataFrame(rows).pivot(index="language", columns="tokenizer", values="premium")
         heatmap(grid, plot, title=f"Tokens per language relative to {reference} ({text.name})", log=False,
                 caption=f"corpus sha256 {text.sha256[:16]}")
         click.echo(f"Wrote {plot}", err=True)

@@ -91,6 +91,7 @@ def _plot(matrix, path: Path) -> None:
         title = f"Cost of row / cost of column: {lang}, prices as of {prov['as_of']}"
     else:
         grid = matrix.relative.pivot(index="language", columns="offering", values="ratio")[matrix.offerings]
+        grid = grid.astype(float)
         title = f"Cost of {matrix.base} / cost of column, per language, prices as of {prov['as_of']}"
     grid = grid.rename(columns=lambda c: c.split("/")[-1], index=lambda i: i.split("/")[-1])
     heatmap(grid, path, title=title, caption=caption)

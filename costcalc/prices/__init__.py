@@ -1,15 +1,31 @@
-"""Versioned price tables: schema, loading and validation, as-of lookup, FX conversion."""
+"""Versioned price tables: schema, loading and validation, as-of lookup, FX conversion.
+
+The schema (pydantic) is imported only when tables are loaded: a cached report never needs it.
+"""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from costcalc._paths import data_dir
-from costcalc.prices.book import Offering, PriceBook, Quote
-from costcalc.prices.loader import check_dir, load_tables
+
+if TYPE_CHECKING:
+    from costcalc.prices.book import Offering, PriceBook, Quote
+    from costcalc.prices.loader import check_dir
 
 __all__ = ["Offering", "PriceBook", "Quote", "check_dir", "default_pricing_dir", "load_prices", "parse_date"]
+
+_LAZY = {"Offering": "costcalc.prices.book", "PriceBook": "costcalc.prices.book", "Quote": "costcalc.prices.book",
+         "check_dir": "costcalc.prices.loader"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'costcalc.prices' has no attribute {name!r}")
 
 
 def default_pricing_dir() -> Path:
@@ -33,6 +49,9 @@ def parse_date(value: str | date | None) -> date:
 def load_prices(as_of: str | date | None = None, path: str | Path | None = None) -> PriceBook:
     """Load and validate the price tables (default: the bundled ones). `as_of` (default today) is the date
     that lookups use unless they name another."""
+    from costcalc.prices.book import PriceBook
+    from costcalc.prices.loader import load_tables
+
     root = Path(path) if path is not None else default_pricing_dir()
     tables = load_tables(root)
     return PriceBook(root=root, providers=tables.providers, fx=tables.fx, version=tables.version,

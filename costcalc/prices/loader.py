@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 from costcalc.errors import PriceTableError
 from costcalc.prices.fx import FxTable, load_fx
 from costcalc.prices.schema import ProviderTable
+from costcalc.prices.version import table_files, table_version
 from costcalc.prices.yamlio import line_of, read_yaml
 
 
@@ -100,15 +100,10 @@ def _cross_checks(files: list[tuple[Path, ProviderTable]], fx: FxTable | None) -
     return problems
 
 
-def _table_files(root: Path) -> list[Path]:
-    providers = root / "providers"
-    return sorted(providers.glob("*.yaml")) if providers.is_dir() else []
-
-
 def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None, list[str]]:
     """Every provider table that parsed, the FX table, and every problem found (empty when all is valid)."""
     problems: list[str] = []
-    files = _table_files(root)
+    files = table_files(root)
     if not files:
         problems.append(f"{root}: no price tables found under providers/*.yaml")
     fx = None
@@ -124,17 +119,6 @@ def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | N
             loaded.append((path, table))
     problems += _cross_checks(loaded, fx)
     return loaded, fx, problems
-
-
-def table_version(root: Path) -> str:
-    """`<calendar version>+<sha256 prefix of every table file>`: printed by every report."""
-    calver_file = root / "VERSION"
-    calver = calver_file.read_text(encoding="utf-8").strip() if calver_file.is_file() else "unversioned"
-    digest = hashlib.sha256()
-    for path in [*_table_files(root), root / "fx.yaml"]:
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{calver}+{digest.hexdigest()[:12]}"
 
 
 def load_tables(root: Path) -> LoadedTables:

@@ -35,10 +35,9 @@ def label(matrix: CostMatrix, ref: str) -> str:
 
 def summary(matrix: CostMatrix, language: str) -> str:
     """One paragraph in plain words: the base offering's cost relative to each other offering."""
-    rel = matrix.relative[(matrix.relative["language"] == language)].set_index("offering")
     base = matrix.base
     others = [o for o in matrix.offerings if o != base]
-    parts = [f"{ratio_text(rel.loc[o, 'ratio'])} of {label(matrix, o)}" for o in others]
+    parts = [f"{ratio_text(matrix.row(language, o)['ratio'])} of {label(matrix, o)}" for o in others]
     what = matrix.provenance["workload"]
     lead = (f"{language_name(language)} text, billed as {what}, costs on {label(matrix, base)} about "
             if others else f"{language_name(language)} text on {label(matrix, base)}")
@@ -52,12 +51,11 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
     if not matrix.published:
         return []
     lang = matrix.languages[0]
-    rel = matrix.relative[matrix.relative["language"] == lang].set_index("offering")
     prov = matrix.provenance
     base_info = prov["offerings"][matrix.base]
     rows = []
     for ref, published in matrix.published.items():
-        ours = float(rel.loc[ref, "ratio"])
+        ours = matrix.row(lang, ref)["ratio"]
         info = prov["offerings"][ref]
         reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
         if base_info["fx_rate"] is not None:
@@ -69,6 +67,6 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
             reasons.append(f"price entry ({info['confidence']} confidence): {info['billed_input']}/{info['billed_output']} "
                            f"from {info['source']}" + (f"; {info['note']}" if info["note"] else ""))
         rows.append({"offering": ref, "published": published, "ours": ours,
-                     "difference_pct": (ours / published - 1) * 100, "exact": bool(rel.loc[ref, "exact"]),
+                     "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref)["exact"],
                      "reasons": reasons})
     return rows

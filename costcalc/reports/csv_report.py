@@ -16,11 +16,11 @@ COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "token
 
 def render(matrix: CostMatrix) -> str:
     prov = matrix.provenance
-    merged = matrix.relative.merge(matrix.absolute.drop(columns=["exact"]), on=["language", "offering"])
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for row in merged.to_dict("records"):
+    for rel in matrix.relative_rows:
+        row = {**matrix.row(rel["language"], rel["offering"]), **rel}
         info = prov["offerings"][row["offering"]]
         row.update(effective_from=info["effective_from"], source=info["source"], price_table=prov["price_table"],
                    as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"],

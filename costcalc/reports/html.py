@@ -63,24 +63,23 @@ def render(matrix: CostMatrix) -> str:
     body = [f"<h1>{escape(title)}</h1>"]
     body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
     for lang in matrix.languages:
-        part = matrix.absolute[matrix.absolute["language"] == lang].set_index("offering")
         body.append(f"<h2>{escape(language_name(lang))}: cost per 1M characters of English-equivalent content</h2>")
         head = ["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M", "output /1M",
                 f"cost ({prov['currency']})"]
         rows = []
         for ref in matrix.offerings:
-            r = part.loc[ref]
+            r = matrix.row(lang, ref)
             rows.append(f"<tr><td>{offering_cell(ref)}</td><td>{escape(r['tokenizer'])}</td>"
                         f"<td class=num>{r['tokens_per_1m_chars']:,.0f}</td><td class=num>{r['premium']:.2f}</td>"
                         f"<td class=num>{money(r['input_price'], 2)}</td><td class=num>{money(r['output_price'], 2)}"
                         f"</td><td class=num>{money(r['cost'])}</td></tr>")
         body.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) +
                     "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-        grid = matrix.matrix(lang)
+        grid = matrix.grid(lang)
         short = [ref.split("/")[-1] for ref in matrix.offerings]
         cells = []
         for i, ref in enumerate(matrix.offerings):
-            tds = "".join(f'<td class=cell style="background:{_colour(v)}">{v:.2f}</td>' for v in grid.iloc[i])
+            tds = "".join(f'<td class=cell style="background:{_colour(v)}">{v:.2f}</td>' for v in grid[i])
             cells.append(f"<tr><th>{escape(short[i])}</th>{tds}</tr>")
         body.append(f'<p class="legend">Cost of the row offering divided by the cost of the column offering '
                     f"({escape(language_name(lang))}). Green: the row is cheaper; red: dearer.</p>")

@@ -19,14 +19,12 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and math.isinf(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
     return value
 
 
@@ -36,9 +34,9 @@ def render(matrix: CostMatrix) -> str:
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,
-        "relative": matrix.relative.to_dict("records"),
-        "absolute": matrix.absolute.to_dict("records"),
-        "premiums": matrix.premiums.to_dict("records"),
+        "relative": matrix.relative_rows,
+        "absolute": matrix.absolute_rows,
+        "premiums": matrix.premium_rows,
         "published": published_rows(matrix),
         "provenance": matrix.provenance,
     }

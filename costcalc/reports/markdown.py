@@ -24,23 +24,21 @@ def render(matrix: CostMatrix) -> str:
     for lang in matrix.languages:
         out += [summary(matrix, lang), ""]
     for lang in matrix.languages:
-        part = matrix.absolute[matrix.absolute["language"] == lang].set_index("offering")
-        rel = matrix.relative[matrix.relative["language"] == lang].set_index("offering")
         out += [f"## {language_name(lang)}: cost per 1M characters of English-equivalent content", ""]
         rows = []
         for ref in matrix.offerings:
-            r = part.loc[ref]
+            r = matrix.row(lang, ref)
             mark = "" if r["exact"] else " *"
             rows.append([label(matrix, ref), r["tokenizer"] + mark, f"{r['tokens_per_1m_chars']:,.0f}",
                          f"{r['premium']:.2f}", money(r["input_price"], 2), money(r["output_price"], 2),
-                         money(r["cost"]), ratio_text(rel.loc[ref, "ratio"])])
+                         money(r["cost"]), ratio_text(r["ratio"])])
         out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
                        "output /1M", f"cost ({prov['currency']})", f"{matrix.base.split('/')[-1]} costs"],
                       rows, "llrrrrrr")
         out += ["", f"Matrix: cost of the row offering / cost of the column offering ({language_name(lang)}).", ""]
-        grid = matrix.matrix(lang)
+        grid = matrix.grid(lang)
         short = [ref.split("/")[-1] for ref in matrix.offerings]
-        out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid.iloc[i])]
+        out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid[i])]
                                      for i in range(len(short))], "l" + "r" * len(short))
         out.append("")
     published = published_rows(matrix)
