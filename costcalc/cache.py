@@ -57,8 +57,8 @@ class CountCache:
         for start in range(0, len(keys), 500):
             chunk = keys[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT text_sha256, tokens FROM counts WHERE fingerprint = ? AND text_sha256 IN ({marks})",
-                              [fingerprint, *chunk])
+            query = f"SELECT text_sha256, tokens FROM counts WHERE fingerprint = ? AND text_sha256 IN ({marks})"
+            rows = db.execute(query, [fingerprint, *chunk])
             found.update(rows)
         return found
 

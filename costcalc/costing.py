@@ -58,9 +58,10 @@ PUBLISHED_DEFAULT = {
     },
 }
 
-# `--preset current`: each provider's current flagship and its smaller sibling, high-confidence prices only.
+# `--preset current`: each provider's current flagship and its smaller sibling, high-confidence prices only;
+# the base is one whose tokenizer is public, so every ratio has at least one exact side.
 PRESET_CURRENT = {
-    "base": "mistral/mistral-large-latest",
+    "base": "openai/gpt-5",
     "models": [
         "mistral/mistral-large-latest",
         "mistral/mistral-medium-latest",
@@ -325,13 +326,14 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
             for off in offerings for ref, q in [(off.ref, quotes[off.ref])]
         },
         "fx_source": book.fx.source,
+        "left_out": [],
     }
 
 
 def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None = None, base: str | None = None,
             as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
-            progress=None) -> CostMatrix:
+            progress=None, skip_unavailable: bool = False) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -339,6 +341,9 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         m = costcalc.compare(language="it", as_of="2023-12-14", base="mistral/mistral-medium")
         m.relative        # DataFrame: language, offering, base, ratio, exact
         m.to_markdown()   # the report `costcalc report` prints
+
+    `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
+    installed, and says so in the report, instead of failing.
     """
     from costcalc.cache import ResultCache
     from costcalc.corpus import load_corpus
@@ -359,7 +364,17 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         languages = list(text.languages)
     languages = text.require_languages(languages)
     root = Path(pricing_dir) if pricing_dir is not None else default_pricing_dir()
-    key = _result_key(table_version(root), text.sha256, languages, models, base, day, currency.upper(), workload)
+    left_out: list[dict[str, str]] = []
+    if skip_unavailable:
+        from costcalc.prices import load_prices
+
+        book = load_prices(as_of=day, path=root)
+        missing = _not_installed({book.lookup(m).tokenizer for m in models})
+        left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
+                    for m in models if book.lookup(m).tokenizer in missing]
+        models = [m for m in models if book.lookup(m).tokenizer not in missing]
+    key = _result_key(table_version(root), text.sha256, languages, models, base, day, currency.upper(), workload,
+                      left_out)
     results = ResultCache()
     cached = results.get(key)
     if isinstance(cached, CostMatrix):
@@ -368,8 +383,23 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
 
     matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
                      as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
+    matrix.provenance["left_out"] = left_out
     results.put(key, matrix)
     return matrix
+
+
+def _not_installed(names: set[str]) -> dict[str, str]:
+    """{tokenizer name: why it cannot be used} for optional tokenizers that are not installed."""
+    from costcalc.tokenizers import list_tokenizers
+    from costcalc.tokenizers.registry import canonical
+
+    infos = {info.name: info for info in list_tokenizers()}
+    out = {}
+    for name in names:
+        info = infos.get(canonical(name.removeprefix("estimate:").split("*")[0]))
+        if info is not None and not info.installed:
+            out[name] = f"tokenizer {info.name} is not installed; install it: {info.install_hint}"
+    return out
 
 
 def _result_key(*inputs: Any) -> str:

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 COLUMNS = ["tokenizer", "lang", "doc", "chars", "bytes", "tokens", "exact"]
-# Texts per task: big enough to amortise process overhead, small enough to balance 2+ workers.
-BATCH_CHARS = 200_000
+# Loading a tokenizer costs 0.01-1 s per process, so work is split by tokenizer first (each worker loads only
+# the tokenizers it counts) and by text only when there are fewer tokenizers than workers or a task is huge.
+MAX_TASK_CHARS = 8_000_000
+# Relative load + count cost per 1M characters (tokenizer-sources.md: mistral-common imports and tekken's
+# 0.7 s load are the slowest, HF `tokenizers` counts at 2-4 MB/s); unknown names count as 1.
+WEIGHT = {"mistral:tekken": 3.0, "mistral:spm": 2.0, "anthropic:claude-2": 2.0}
 
 Progress = Callable[[int, int], None]  # (done, total) in characters
 
@@ -34,12 +38,15 @@ def _count_batch(name: str, texts: list[str]) -> list[int]:
     return get_tokenizer(name).count_batch(texts)
 
 
-def _batches(keys: list[str], texts: dict[str, str]) -> list[list[str]]:
+def _batches(keys: list[str], texts: dict[str, str], parts: int) -> list[list[str]]:
+    """`keys` in about `parts` batches of similar size, none over MAX_TASK_CHARS."""
+    total = sum(len(texts[k]) for k in keys)
+    limit = min(MAX_TASK_CHARS, max(1, -(-total // max(parts, 1))))
     batches, current, size = [], [], 0
     for key in keys:
         current.append(key)
         size += len(texts[key])
-        if size >= BATCH_CHARS:
+        if size >= limit:
             batches.append(current)
             current, size = [], 0
     if current:
@@ -59,17 +66,25 @@ def count_texts(texts: dict[str, str], tokenizers: Sequence[str], ids: dict[str,
     ids = ids or {name: identity(name) for name in tokenizers}
     result: dict[str, dict[str, int]] = {}
     todo: list[tuple[str, str, list[str]]] = []  # (name, fingerprint, keys)
+    workers = workers or default_workers()
+    pending = {}
     for name in tokenizers:
         fingerprint = ids[name][0]
         known = cache.get_many(fingerprint, texts)
         result[name] = dict(known)
         missing = [k for k in texts if k not in known]
-        todo += [(name, fingerprint, batch) for batch in _batches(missing, texts)]
+        if missing:
+            pending[name] = (fingerprint, missing)
+    parts = -(-workers // max(len(pending), 1))  # split texts only when tokenizers < workers
+    for name, (fingerprint, missing) in pending.items():
+        todo += [(name, fingerprint, batch) for batch in _batches(missing, texts, parts)]
+    # Longest first, so the pool's greedy hand-out balances the workers.
+    todo.sort(key=lambda t: -WEIGHT.get(t[0].removeprefix("estimate:"), 1.0) * sum(len(texts[k]) for k in t[2]))
     total = sum(len(texts[k]) for _, _, batch in todo for k in batch)
     done = 0
     if progress:
         progress(0, total)
-    workers = min(workers or default_workers(), len(todo))
+    workers = min(workers, len(todo))
     if workers <= 1:
         for name, fingerprint, batch in todo:
             counts = dict(zip(batch, _count_batch(name, [texts[k] for k in batch]), strict=True))

@@ -116,3 +116,30 @@ def test_base_not_compared(run):
             "--corpus", str(DATA / "gold-corpus"), "--pricing-dir", str(DATA / "gold-pricing")]
     result = run(*args, "--base", "demo/gpt-like")
     assert result.exit_code == 1 and "base 'demo/gpt-like' is not among the compared offerings" in result.stderr
+
+
+def test_result_cache_serves_reruns_and_misses_when_prices_change(run, tmp_path, monkeypatch):
+    import shutil
+
+    import costcalc.costing as costing
+
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path / "cache"))
+    pricing = tmp_path / "pricing"
+    shutil.copytree(DATA / "gold-pricing", pricing)
+    args = [*ARGS[:ARGS.index("--pricing-dir")], "--pricing-dir", str(pricing), "--format", "json"]
+    first = run(*args).stdout
+    assert len(list((tmp_path / "cache" / "results").glob("*.pickle"))) == 1
+
+    def no_compute(*a, **k):
+        raise AssertionError("recomputed despite a cached result")
+
+    monkeypatch.setattr(costing, "compute", no_compute)
+    assert run(*args).stdout == first
+    monkeypatch.undo()
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path / "cache"))
+    table = pricing / "providers" / "demo.yaml"
+    table.write_text(table.read_text().replace("input: 10", "input: 20"))
+    changed = json.loads(run(*args).stdout)
+    gpt = {(r["language"], r["offering"]): r for r in changed["absolute"]}[("it", "demo/gpt-like")]
+    assert gpt["input_price"] == 20
+    assert len(list((tmp_path / "cache" / "results").glob("*.pickle"))) == 2

@@ -55,9 +55,9 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
     emit(rows, ["language", "tokenizer", "documents", "tokens", "reference_tokens", "premium", "exact"], fmt,
          footer=footer)
     if plot is not None:
-        from costcalc.reports.plot import heatmap
-
         import pandas as pd
+
+        from costcalc.reports.plot import heatmap
 
         grid = pd.DataFrame(rows).pivot(index="language", columns="tokenizer", values="premium")
         heatmap(grid, plot, title=f"Tokens per language relative to {reference} ({text.name})", log=False,

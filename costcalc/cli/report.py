@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option
 from costcalc._atomic import write_atomic
+from costcalc.cli._options import DATE, pricing_dir_option
 from costcalc.cli._progress import ProgressBar
 
 PRESETS = ("published", "current")
@@ -67,7 +67,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
                   "base": base or PRESET_CURRENT["base"], "as_of": as_of}
     matrix = compare(language=chosen["language"] or "it", models=chosen["models"], base=chosen["base"],
                      as_of=chosen["as_of"], currency=currency, workload=workload, corpus=corpus,
-                     pricing_dir=pricing_dir, workers=workers, progress=ProgressBar())
+                     pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
+                     skip_unavailable=preset == "current" and not models)
     text = {"md": matrix.to_markdown, "csv": matrix.to_csv, "json": matrix.to_json, "html": matrix.to_html}[fmt]()
     if output == "-":
         click.echo(text, nl=False)

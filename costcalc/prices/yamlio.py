@@ -10,7 +10,6 @@ import yaml
 
 from costcalc.errors import PriceTableError
 
-
 # libyaml's parser when PyYAML was built with it (about 10x faster); constructors stay in Python either way.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

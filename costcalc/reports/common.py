@@ -64,9 +64,36 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
         if not prov["tokenizers"][info["tokenizer"]]["exact"]:
             reasons.append(f"estimate: tokenizer not public, counted with {info['tokenizer']}")
         if info["confidence"] != "high":
-            reasons.append(f"price entry ({info['confidence']} confidence): {info['billed_input']}/{info['billed_output']} "
-                           f"from {info['source']}" + (f"; {info['note']}" if info["note"] else ""))
+            price = f"{info['billed_input']}/{info['billed_output']}"
+            reasons.append(f"price entry ({info['confidence']} confidence): {price} from {info['source']}"
+                           + (f"; {info['note']}" if info["note"] else ""))
         rows.append({"offering": ref, "published": published, "ours": ours,
                      "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref)["exact"],
                      "reasons": reasons})
     return rows
+
+
+def title(matrix: CostMatrix) -> str:
+    langs = matrix.languages
+    names = ", ".join(language_name(lang) for lang in langs)
+    what = f"{names} text" if len(langs) <= 3 else f"{len(langs)} languages"
+    return f"Relative cost of {what}, prices as of {matrix.provenance['as_of']}"
+
+
+def many_summary(matrix: CostMatrix) -> str:
+    """Plain words for a many-language report: which offering is cheapest where, and the spread of each."""
+    from collections import Counter
+
+    cheapest = Counter(min(matrix.offerings, key=lambda o: matrix.row(lang, o)["cost"]) for lang in matrix.languages)
+    wins = ", ".join(f"{label(matrix, o)} in {n}" for o, n in cheapest.most_common())
+    return (f"Across {len(matrix.languages)} languages, billed as {matrix.provenance['workload']} with prices as of "
+            f"{matrix.provenance['as_of']} in {matrix.provenance['currency']}, the cheapest offering is {wins}. "
+            f"The table gives, per language, what {label(matrix, matrix.base)} costs relative to each offering.")
+
+
+def overview(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the languages x offerings table of base/offering ratios."""
+    header = ["language", *(o.split("/")[-1] for o in matrix.offerings)]
+    rows = [[language_name(lang), *(ratio_text(matrix.row(lang, o)["ratio"]) for o in matrix.offerings)]
+            for lang in matrix.languages]
+    return header, rows

@@ -8,7 +8,16 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
-from costcalc.reports.common import label, money, published_rows, ratio_text, summary
+from costcalc.reports.common import (
+    label,
+    many_summary,
+    money,
+    overview,
+    published_rows,
+    ratio_text,
+    summary,
+    title,
+)
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
@@ -58,10 +67,22 @@ def render(matrix: CostMatrix) -> str:
                               (f" {info['note']}" if info["note"] else ""))
         return f"{escape(label(matrix, ref))}{marks}"
 
-    langs = ", ".join(language_name(lang) for lang in matrix.languages)
-    title = f"Relative cost of {langs} text, prices as of {prov['as_of']}"
-    body = [f"<h1>{escape(title)}</h1>"]
-    body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
+    heading = title(matrix)
+    many = len(matrix.languages) > 3
+    body = [f"<h1>{escape(heading)}</h1>"]
+    if many:
+        header, rows = overview(matrix)
+        body.append(f'<p class="summary">{escape(many_summary(matrix))}</p>')
+        body.append(f"<h2>{escape(label(matrix, matrix.base))} relative to each offering</h2>")
+        cells = "".join(
+            f"<tr><th>{escape(row[0])}</th>" + "".join(
+                f'<td class=cell style="background:{_colour(1 / matrix.row(lang, o)["ratio"])}">{escape(v)}</td>'
+                for o, v in zip(matrix.offerings, row[1:], strict=True)) + "</tr>"
+            for lang, row in zip(matrix.languages, rows, strict=True))
+        body.append('<table class="matrix"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in header) +
+                    f"</tr></thead><tbody>{cells}</tbody></table>")
+    else:
+        body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
     for lang in matrix.languages:
         body.append(f"<h2>{escape(language_name(lang))}: cost per 1M characters of English-equivalent content</h2>")
         head = ["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M", "output /1M",
@@ -75,10 +96,12 @@ def render(matrix: CostMatrix) -> str:
                         f"</td><td class=num>{money(r['cost'])}</td></tr>")
         body.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) +
                     "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        if many:
+            continue
         grid = matrix.grid(lang)
         short = [ref.split("/")[-1] for ref in matrix.offerings]
         cells = []
-        for i, ref in enumerate(matrix.offerings):
+        for i in range(len(matrix.offerings)):
             tds = "".join(f'<td class=cell style="background:{_colour(v)}">{v:.2f}</td>' for v in grid[i])
             cells.append(f"<tr><th>{escape(short[i])}</th>{tds}</tr>")
         body.append(f'<p class="legend">Cost of the row offering divided by the cost of the column offering '
@@ -90,7 +113,8 @@ def render(matrix: CostMatrix) -> str:
         body.append("<h2>Against the published figures</h2><table><thead><tr><th>offering</th><th>published</th>"
                     "<th>ours</th><th>difference</th><th>why they differ</th></tr></thead><tbody>")
         for p in published:
-            body.append(f"<tr><td>{offering_cell(p['offering'])}</td><td class=num>{ratio_text(p['published'])}</td>"
+            body.append(f"<tr><td>{offering_cell(p['offering'])}</td>"
+                        f"<td class=num>{ratio_text(p['published'])}</td>"
                         f"<td class=num>{ratio_text(p['ours'])}</td><td class=num>{p['difference_pct']:+.0f} %</td>"
                         f"<td>{escape('; '.join(p['reasons']))}</td></tr>")
         body.append("</tbody></table>")
@@ -100,9 +124,12 @@ def render(matrix: CostMatrix) -> str:
     body.append(f"<li>Corpus {escape(prov['corpus']['name'])}, sha256 {prov['corpus']['sha256'][:16]}; "
                 f"{escape(prov['content_unit'])}; {escape(prov['counting_protocol'])}.</li>")
     body.append(f"<li>Workload: {escape(prov['workload'])}.</li>")
+    for gone in prov.get("left_out", []):
+        body.append(f"<li>Left out: {escape(gone['offering'])}: {escape(gone['reason'])}.</li>")
     for ref in matrix.offerings:
         info = prov["offerings"][ref]
-        body.append(f"<li>{escape(ref)}: {info['billed_input']}/{info['billed_output']} {info['billed_currency']} per 1M "
+        price = f"{info['billed_input']}/{info['billed_output']} {info['billed_currency']}"
+        body.append(f"<li>{escape(ref)}: {price} per 1M "
                     f"{info['unit']}s from {info['effective_from']}; {escape(info['source'])} "
                     f"(confidence {info['confidence']}).</li>")
     for tok_name, tok in prov["tokenizers"].items():
@@ -112,5 +139,5 @@ def render(matrix: CostMatrix) -> str:
     if notes:
         body.append('<ol class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ol>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{escape(title)}</title>"
+            f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{escape(heading)}</title>"
             f"<style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")

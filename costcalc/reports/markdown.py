@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
-from costcalc.reports.common import label, money, published_rows, ratio_text, summary
+from costcalc.reports.common import (
+    label,
+    many_summary,
+    money,
+    overview,
+    published_rows,
+    ratio_text,
+    summary,
+    title,
+)
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
@@ -19,10 +28,15 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
 
 def render(matrix: CostMatrix) -> str:
     prov = matrix.provenance
-    langs = ", ".join(language_name(lang) for lang in matrix.languages)
-    out = [f"# Relative cost of {langs} text, prices as of {prov['as_of']}", ""]
-    for lang in matrix.languages:
-        out += [summary(matrix, lang), ""]
+    many = len(matrix.languages) > 3
+    out = [f"# {title(matrix)}", ""]
+    if many:
+        header, rows = overview(matrix)
+        out += [many_summary(matrix), "", f"## {label(matrix, matrix.base)} relative to each offering", ""]
+        out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
+    else:
+        for lang in matrix.languages:
+            out += [summary(matrix, lang), ""]
     for lang in matrix.languages:
         out += [f"## {language_name(lang)}: cost per 1M characters of English-equivalent content", ""]
         rows = []
@@ -35,7 +49,10 @@ def render(matrix: CostMatrix) -> str:
         out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
                        "output /1M", f"cost ({prov['currency']})", f"{matrix.base.split('/')[-1]} costs"],
                       rows, "llrrrrrr")
-        out += ["", f"Matrix: cost of the row offering / cost of the column offering ({language_name(lang)}).", ""]
+        out.append("")
+        if many:
+            continue
+        out += [f"Matrix: cost of the row offering / cost of the column offering ({language_name(lang)}).", ""]
         grid = matrix.grid(lang)
         short = [ref.split("/")[-1] for ref in matrix.offerings]
         out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid[i])]
@@ -57,6 +74,8 @@ def render(matrix: CostMatrix) -> str:
                f"{prov['corpus']['documents']} documents, sha256 {prov['corpus']['sha256'][:16]}); content unit: "
                f"{prov['content_unit']}; {prov['counting_protocol']}.")
     out.append(f"- Workload: {prov['workload']}.")
+    for gone in prov.get("left_out", []):
+        out.append(f"- Left out: {gone['offering']}: {gone['reason']}.")
     for ref in matrix.offerings:
         info = prov["offerings"][ref]
         fx = (f"; {info['input']}/{info['output']} {prov['currency']} at {info['fx_rate']} ({info['fx_date']})"
