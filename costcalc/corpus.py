@@ -113,13 +113,13 @@ def bundled_sets() -> list[str]:
         if root.is_dir() else []
 
 
-def _from_layout(root: Path, name: str) -> Corpus:
+def _from_layout(root: Path, name: str, origin: str | None = None) -> Corpus:
     docs = []
     for lang_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         lang = normalize(lang_dir.name, where=str(lang_dir))
         for path in sorted(lang_dir.glob("*.txt")):
             docs.append(Document(lang, path.stem, _read(path)))
-    return Corpus(name, tuple(docs), str(root))
+    return Corpus(name, tuple(docs), origin or str(root))
 
 
 def _line_file_lang(path: Path) -> str:
@@ -180,7 +180,7 @@ def load_corpus(source: str | Path = "bundled", *, lang: str = "und") -> Corpus:
         return _check_not_empty(Corpus("stdin", (Document(normalize(lang), "stdin", text),), "<stdin>"))
     if isinstance(source, str) and source in ("bundled", BUNDLED, *bundled_sets()) and not Path(source).exists():
         name = BUNDLED if source == "bundled" else source
-        return _check_not_empty(_from_layout(data_dir("corpora") / name, name))
+        return _check_not_empty(_from_layout(data_dir("corpora") / name, name, origin=f"bundled:{name}"))
     path = Path(source)
     if not path.exists():
         sets = bundled_sets()

@@ -47,13 +47,20 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
     footer = [f"Corpus {text.name} (sha256 {text.sha256[:16]}): {len(text.languages)} languages, "
               f"{len(text.doc_ids)} documents; premium = tokens / {reference} tokens over the documents in both."]
     if not all(r["exact"] for r in rows):
-        footer.append("exact = no: an estimate (the vendor's tokenizer is not public).")
+        footer.append("* an estimate: the vendor's tokenizer is not public.")
     missing = text.missing()
     if missing:
         footer.append("Not aligned (compared on shared documents only): " +
                       "; ".join(f"{lang} lacks {', '.join(docs[:3])}" for lang, docs in sorted(missing.items())))
-    emit(rows, ["language", "tokenizer", "documents", "tokens", "reference_tokens", "premium", "exact"], fmt,
-         footer=footer)
+    if fmt == "table":  # people read a languages x tokenizers grid; CSV and JSON stay one row per pair
+        grid = {lang: {"language": lang} for lang in wanted}
+        for row in rows:
+            mark = "" if row["exact"] else "*"
+            grid[row["language"]][row["tokenizer"]] = f"{row['premium']:.2f}{mark}"
+        columns = ["language", *dict.fromkeys(r["tokenizer"] for r in rows)]
+        emit(list(grid.values()), columns, fmt, footer=footer)
+    else:
+        emit(rows, ["language", "tokenizer", "documents", "tokens", "reference_tokens", "premium", "exact"], fmt)
     if plot is not None:
         import pandas as pd
 

@@ -50,22 +50,23 @@ def render(matrix: CostMatrix) -> str:
     prov = matrix.provenance
     notes: list[str] = []
 
-    def footnote(text: str) -> str:
+    def footnote(text: str) -> int:
         if text not in notes:
             notes.append(text)
-        return f"<sup>{notes.index(text) + 1}</sup>"
+        return notes.index(text) + 1
 
     def offering_cell(ref: str) -> str:
         info = prov["offerings"][ref]
-        marks = ""
+        marks = []
         if not prov["tokenizers"][info["tokenizer"]]["exact"]:
-            marks += footnote(f"{ref}: estimate. The vendor's tokenizer is not public; counted with "
-                              f"{info['tokenizer']}.")
+            marks.append(footnote(f"{ref}: estimate. The vendor's tokenizer is not public; counted with "
+                                  f"{info['tokenizer']}."))
         if info["confidence"] == "low":
-            marks += footnote(f"{ref}: low-confidence price ({info['billed_input']}/{info['billed_output']} "
-                              f"{info['billed_currency']}, {info['source']})." +
-                              (f" {info['note']}" if info["note"] else ""))
-        return f"{escape(label(matrix, ref))}{marks}"
+            marks.append(footnote(f"{ref}: low-confidence price ({info['billed_input']}/{info['billed_output']} "
+                                  f"{info['billed_currency']}, {info['source']})." +
+                                  (f" {info['note']}" if info["note"] else "")))
+        sup = f"<sup>{','.join(map(str, marks))}</sup>" if marks else ""
+        return f"{escape(label(matrix, ref))}{sup}"
 
     heading = title(matrix)
     many = len(matrix.languages) > 3
@@ -81,6 +82,8 @@ def render(matrix: CostMatrix) -> str:
             for lang, row in zip(matrix.languages, rows, strict=True))
         body.append('<table class="matrix"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in header) +
                     f"</tr></thead><tbody>{cells}</tbody></table>")
+        body.append(f'<p class="legend">Each cell: cost on {escape(matrix.base)} divided by cost on the column '
+                    "offering, for the same content. Green: the column offering is cheaper; red: dearer.</p>")
     else:
         body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
     for lang in matrix.languages:
