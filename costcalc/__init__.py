@@ -16,10 +16,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "CostMatrix",
     "CostcalcError",
     "PriceBook",
+    "Workload",
+    "compare",
+    "count_corpus",
     "get_tokenizer",
     "list_tokenizers",
+    "load_corpus",
     "load_prices",
 ]
 
@@ -29,9 +34,17 @@ _LAZY = {
     "load_prices": "costcalc.prices",
     "get_tokenizer": "costcalc.tokenizers",
     "list_tokenizers": "costcalc.tokenizers",
+    "load_corpus": "costcalc.corpus",
+    "count_corpus": "costcalc.counting",
+    "compare": "costcalc.costing",
+    "CostMatrix": "costcalc.costing",
+    "Workload": "costcalc.costing",
 }
 
 if TYPE_CHECKING:
+    from costcalc.corpus import load_corpus
+    from costcalc.costing import CostMatrix, Workload, compare
+    from costcalc.counting import count_corpus
     from costcalc.errors import CostcalcError
     from costcalc.prices import PriceBook, load_prices
     from costcalc.tokenizers import get_tokenizer, list_tokenizers
