@@ -85,26 +85,25 @@ def count_texts(texts: dict[str, str], tokenizers: Sequence[str], ids: dict[str,
     if progress:
         progress(0, total)
     workers = min(workers, len(todo))
+
+    def record(name: str, fingerprint: str, batch: list[str], tokens: list[int]) -> None:
+        nonlocal done
+        counts = dict(zip(batch, tokens, strict=True))
+        result[name].update(counts)
+        cache.put_many(fingerprint, counts)
+        done += sum(len(texts[k]) for k in batch)
+        if progress:
+            progress(done, total)
+
     if workers <= 1:
         for name, fingerprint, batch in todo:
-            counts = dict(zip(batch, _count_batch(name, [texts[k] for k in batch]), strict=True))
-            result[name].update(counts)
-            cache.put_many(fingerprint, counts)
-            done += sum(len(texts[k]) for k in batch)
-            if progress:
-                progress(done, total)
+            record(name, fingerprint, batch, _count_batch(name, [texts[k] for k in batch]))
         return result
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(_count_batch, name, [texts[k] for k in batch]): (name, fingerprint, batch)
                    for name, fingerprint, batch in todo}
         for future in as_completed(futures):
-            name, fingerprint, batch = futures[future]
-            counts = dict(zip(batch, future.result(), strict=True))
-            result[name].update(counts)
-            cache.put_many(fingerprint, counts)
-            done += sum(len(texts[k]) for k in batch)
-            if progress:
-                progress(done, total)
+            record(*futures[future], future.result())
     return result
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import click
+
+from costcalc.jsonable import dumps
 
 FORMATS = ("table", "csv", "json")
 
@@ -23,18 +24,6 @@ def format_option(default: str = "table", choices: Sequence[str] = FORMATS):
         "--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
         help="Output format.",
     )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _cell(value: Any) -> str:
@@ -50,7 +39,7 @@ def _cell(value: Any) -> str:
 
 
 def to_json(payload: Any) -> str:
-    return json.dumps(_plain(payload), indent=2, ensure_ascii=False)
+    return dumps(payload)
 
 
 def to_csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -1,0 +1,28 @@
+"""Plain JSON values for every output: Decimal money as numbers, dates as ISO text, non-finite floats as null."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Whole amounts print as integers; others as the shortest float that round-trips the decimal text.
+        return int(value) if value == value.to_integral_value() and abs(value) < 10**15 else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(plain(value), indent=2, ensure_ascii=False)
