@@ -32,6 +32,7 @@ Examples:
         "report": ("costcalc.cli.report:report", "Relative-cost report across offerings and languages (main job)."),
         "premiums": ("costcalc.cli.premiums:premiums", "Token premium of each language vs English, per tokenizer."),
         "corpus": ("costcalc.cli.corpus:corpus", "List bundled parallel corpora; show a corpus's statistics."),
+        "estimate": ("costcalc.cli.estimate:estimate", "Tokens and cost of your own files, exact or sampled."),
     },
     epilog=EXAMPLES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},

@@ -1,0 +1,145 @@
+"""`costcalc estimate` benchmarks, printed as ratios measured in one run.
+
+    python benchmarks/bench_estimate.py [--size-mb 1024] [--runs 3]
+
+1. counting throughput of `estimate` on 1 process vs the raw library (tiktoken encode_ordinary_batch on the same
+   text in the same run), per core: target >= 0.9x
+2. `estimate` on 2 processes vs 1: target >= 1.7x
+3. peak memory (max RSS of the main process and of any worker) counting a generated input of --size-mb
+   (default 1 GB): target < 300 MB per process
+4. `--sample 0.01` on that input: error vs the exact count, whether the interval covers it, and the speed-up
+5. CLI start-up: `costcalc --help` vs `python -c pass`
+
+The input is the bundled corpus's documents (27 languages) written as JSONL records again and again, each with a
+random suffix so no two records are identical. Offering: openai/gpt-5 (o200k_base). Medians of --runs runs;
+the machines are shared and noisy, so read the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COSTCALC = [sys.executable, "-m", "costcalc"]
+OFFERING = "openai/gpt-5"
+
+
+def generate(path: Path, size_mb: int, seed: int = 0) -> int:
+    """JSONL of corpus documents until `size_mb` MB; returns the number of records."""
+    from costcalc.corpus import load_corpus
+
+    docs = [d.text for d in load_corpus("bundled").documents]
+    rng = random.Random(seed)
+    target = size_mb * 1024 * 1024
+    written = records = 0
+    with path.open("w", encoding="utf-8") as f:
+        while written < target:
+            text = rng.choice(docs) + f"\nRef {rng.randrange(10**9)}"
+            line = json.dumps({"text": text}, ensure_ascii=False) + "\n"
+            f.write(line)
+            written += len(line.encode("utf-8"))
+            records += 1
+    return records
+
+
+def timed(cmd: list[str]) -> tuple[float, str]:
+    env = {**os.environ, "COSTCALC_CACHE_DIR": ""}
+    start = time.perf_counter()
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - start, out
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
+    """(max RSS of the main process, max RSS of any of its worker processes) in MB, via a wrapper process."""
+    probe = (
+        "import resource, subprocess, sys, json\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "assert p.returncode == 0, p.stderr\n"
+        "print(json.dumps(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    )
+    env = {**os.environ, "COSTCALC_CACHE_DIR": ""}
+    # RUSAGE_CHILDREN is the largest of all descendants that were waited for: the main process or a worker.
+    largest = json.loads(subprocess.run([sys.executable, "-c", probe, *cmd], env=env, check=True,
+                                        capture_output=True, text=True).stdout) / 1024
+    main_only = [sys.executable, "-c",
+                 "import resource, runpy, sys; sys.argv = ['costcalc', *sys.argv[1:]]\n"
+                 "try:\n    runpy.run_module('costcalc', run_name='__main__')\n"
+                 "except SystemExit:\n    pass\n"
+                 "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)", *cmd[3:]]
+    err = subprocess.run(main_only, env=env, check=True, capture_output=True, text=True).stderr
+    return int(err.strip().splitlines()[-1]) / 1024, largest
+
+
+def raw_throughput(path: Path, limit_mb: int) -> float:
+    """MB/s of tiktoken itself on the first `limit_mb` MB of records (one core)."""
+    from costcalc.tokenizers import get_tokenizer
+
+    texts, size = [], 0
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            texts.append(json.loads(line)["text"])
+            size += len(texts[-1].encode("utf-8"))
+            if size >= limit_mb * 1024 * 1024:
+                break
+    enc = get_tokenizer("openai:o200k_base").encoding  # the tiktoken.Encoding our backend wraps
+    start = time.perf_counter()
+    for i in range(0, len(texts), 64):
+        enc.encode_ordinary_batch(texts[i:i + 64], num_threads=1)
+    return size / 1024 / 1024 / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=1024)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="costcalc-bench-"))
+    small, big = work / "small.jsonl", work / "big.jsonl"
+    generate(small, 40, seed=1)
+    print(f"generating {args.size_mb} MB ...", file=sys.stderr)
+    records = generate(big, args.size_mb, seed=2)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.runs} runs\n")
+
+    est = [*COSTCALC, "estimate", "-m", OFFERING, "--format", "json"]
+    one = statistics.median(timed([*est, str(small), "--workers", "1"])[0] for _ in range(args.runs))
+    two = statistics.median(timed([*est, str(small), "--workers", "2"])[0] for _ in range(args.runs))
+    raw = statistics.median(raw_throughput(small, 40) for _ in range(args.runs))
+    ours = 40 / one
+    print(f"1. throughput, 1 process: estimate {ours:.1f} MB/s vs raw tiktoken {raw:.1f} MB/s = {ours / raw:.2f}x"
+          "   (target >= 0.9x; ours includes reading, JSON parsing and start-up)")
+    print(f"2. estimate on 40 MB: 1 process {one:.1f} s vs 2 processes {two:.1f} s = {one / two:.2f}x"
+          "   (target >= 1.7x)")
+
+    main_mb, worker_mb = peak_rss_mb([*est, str(big)])
+    print(f"3. peak memory counting {args.size_mb} MB ({records:,} records): main process {main_mb:.0f} MB, "
+          f"largest process {worker_mb:.0f} MB   (target < 300 MB)")
+
+    exact_time, exact_out = timed([*est, str(big)])
+    sample_time, sample_out = timed([*est, str(big), "--sample", "0.01"])
+    exact = json.loads(exact_out)["offerings"][0]["tokens"]
+    sampled = json.loads(sample_out)["offerings"][0]
+    covered = sampled["tokens_ci_low"] <= exact <= sampled["tokens_ci_high"]
+    print(f"4. --sample 0.01: {sampled['tokens']:,} tokens vs exact {exact:,} = error "
+          f"{(sampled['tokens'] / exact - 1) * 100:+.3f} %; 95 % interval [{sampled['tokens_ci_low']:,}, "
+          f"{sampled['tokens_ci_high']:,}] {'covers' if covered else 'MISSES'} the truth; "
+          f"{sample_time:.1f} s vs exact {exact_time:.1f} s = {exact_time / sample_time:.1f}x faster")
+
+    help_time = statistics.median(timed([*COSTCALC, "--help"])[0] for _ in range(args.runs))
+    bare = statistics.median(timed([sys.executable, "-c", "pass"])[0] for _ in range(args.runs))
+    print(f"5. start-up: costcalc --help {help_time * 1000:.0f} ms vs python -c pass {bare * 1000:.0f} ms "
+          f"= {help_time / bare:.1f}x")
+    for p in (small, big):
+        p.unlink()
+    work.rmdir()
+
+
+if __name__ == "__main__":
+    main()

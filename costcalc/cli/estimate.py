@@ -1,0 +1,83 @@
+"""`costcalc estimate`: tokens and cost of your own files on each offering, exact or sampled."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from costcalc.cli._options import DATE, pricing_dir_option
+from costcalc.cli._output import emit, format_option
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-m", "--model", "models", multiple=True,
+              help="Offering provider/model (repeatable). Default: the flagships of `report --preset current`.")
+@click.option("--glob", "pattern", help="Only files whose name matches this pattern, e.g. '*.jsonl'.")
+@click.option("--jsonl-field", default="text", show_default=True, help="Field holding the text in .jsonl files.")
+@click.option("--csv-column", default="text", show_default=True, help="Column holding the text in .csv files.")
+@click.option("--sample", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Tokenize only this fraction of the units, e.g. 0.01, and give a 95 %% interval.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Which units --sample picks.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local processes, or a dask.distributed cluster (pip install 'costcalc[dask]').")
+@click.option("--scheduler", help="Dask scheduler address (default with --engine dask: a LocalCluster).")
+@click.option("--scheduler-timeout", type=click.FloatRange(0.1, 600), default=10, show_default=True,
+              help="Seconds to wait for the Dask scheduler before giving up.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Processes (default: all cores).")
+@click.option("--as-of", type=DATE, default=None, help="Prices in force on this date (default: today).")
+@click.option("--currency", type=click.Choice(["USD", "EUR"], case_sensitive=False), default="USD",
+              show_default=True)
+@click.option("--direction", type=click.Choice(["input", "output"]), default="input", show_default=True,
+              help="Price the text as input (prompts) or as output (completions).")
+@click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
+              help="Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
+@click.option("--strict", is_flag=True, help="Fail on the first unreadable file or record instead of skipping it.")
+@format_option(choices=("table", "json"))
+@pricing_dir_option
+def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | None, jsonl_field: str,
+             csv_column: str, sample: float | None, seed: int, engine: str, scheduler: str | None,
+             scheduler_timeout: float, workers: int | None, as_of: date | None, currency: str, direction: str, errors: str, strict: bool,
+             fmt: str, pricing_dir: str | None) -> None:
+    """Total documents, characters, tokens and cost of your files (txt, md, jsonl, csv; directories recursive).
+
+    Streams in bounded memory and uses every core. With --sample, only that fraction of the units is
+    tokenized; tokens and cost then come with a 95 %% confidence interval (ratio estimator on characters).
+
+    \b
+    Examples:
+      costcalc estimate tickets/ -m openai/gpt-5 -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512
+      costcalc estimate dump.jsonl --jsonl-field body --sample 0.01 --format json
+      costcalc estimate exports/ --glob '*.csv' --csv-column message --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    from costcalc.cli._progress import ProgressBar
+    from costcalc.costing import PRESET_CURRENT
+    from costcalc.estimate import estimate as run_estimate
+
+    chosen = list(models) or [m for m in PRESET_CURRENT["models"] if not m.startswith("google/")]
+    result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
+                          sample=sample, seed=seed, engine=engine, scheduler=scheduler,
+                          scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
+                          currency=currency.upper(), direction=direction, errors=errors, strict=strict,
+                          progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir)
+    t = result.totals
+    rows = [o.to_dict() for o in result.offerings]
+    columns = ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
+    if sample is not None:
+        columns[4:4] = ["tokens_ci_low", "tokens_ci_high"]
+        columns[-1:-1] = ["cost_ci_low", "cost_ci_high"]
+    footer = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
+              f"{result.provenance['inputs']} file(s); price table {result.provenance['price_table']}, prices as of "
+              f"{result.provenance['as_of']}, billed as {direction}."]
+    if sample is not None:
+        footer.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {sample}, seed {seed}); "
+                      "tokens and cost are estimates with 95 % intervals (ratio estimator on characters)."
+                      + (" Few units were sampled: treat the interval as approximate." if result.approximate_interval
+                         else ""))
+    if not all(o.exact for o in result.offerings):
+        footer.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
+    if result.skipped.count:
+        footer.append(f"Skipped {result.skipped.count} unreadable file(s) or record(s), e.g. "
+                      + "; ".join(result.skipped.examples[:3]) + " (--strict to fail instead).")
+    emit(rows, columns, fmt, footer=footer, json_payload=result.to_dict())
