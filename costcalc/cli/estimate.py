@@ -38,7 +38,8 @@ from costcalc.cli._output import emit, format_option
 @pricing_dir_option
 def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | None, jsonl_field: str,
              csv_column: str, sample: float | None, seed: int, engine: str, scheduler: str | None,
-             scheduler_timeout: float, workers: int | None, as_of: date | None, currency: str, direction: str, errors: str, strict: bool,
+             scheduler_timeout: float, workers: int | None, as_of: date | None, currency: str, direction: str,
+             errors: str, strict: bool,
              fmt: str, pricing_dir: str | None) -> None:
     """Total documents, characters, tokens and cost of your files (txt, md, jsonl, csv; directories recursive).
 
