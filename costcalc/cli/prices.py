@@ -10,6 +10,7 @@ import click
 
 from costcalc.cli._options import DATE, as_of_option, currency_option, pricing_dir_option
 from costcalc.cli._output import emit, format_option, to_json
+from costcalc.cli.refresh import refresh as refresh_command
 from costcalc.prices import Offering, PriceBook, Quote, load_prices
 
 
@@ -24,6 +25,7 @@ def prices() -> None:
       costcalc prices history openai/o3
       costcalc prices diff --from 2023-12-14 --to 2024-12-14 --provider mistral
       costcalc prices validate pricing/
+      costcalc prices refresh --source litellm --source ecb --report refresh.md
     """
 
 
@@ -167,7 +169,12 @@ def validate(ctx: click.Context, path: Path | None) -> None:
     """
     from costcalc.prices import check_dir, default_pricing_dir
 
+    from costcalc.refresh.txn import pending
+
     root = path or default_pricing_dir()
+    if root.is_dir() and pending(root):
+        click.echo(f"{root}: an interrupted price refresh is pending; run `costcalc prices refresh --pricing-dir "
+                   f"{root}` to finish or discard it", err=True)
     if root.is_file():
         problems = _validate_file(root)
         tables = 1
@@ -205,3 +212,6 @@ def schema() -> None:
     from costcalc.prices.schema import json_schema
 
     click.echo(to_json(json_schema()))
+
+
+prices.add_command(refresh_command)

@@ -1,0 +1,103 @@
+"""`costcalc prices refresh`: compare the tables with public price lists and append what changed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from costcalc.cli._options import DATE, pricing_dir_option
+from costcalc.cli._output import emit, format_option, to_json
+
+SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
+
+
+@click.command("refresh")
+@click.option("--source", "sources", multiple=True, type=click.Choice(SOURCE_NAMES),
+              help="Source to fetch; repeat for several (default: all four).")
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="URL for the --source at the same position (default: its public URL). https only; "
+                   "http only for 127.0.0.1, ::1 and localhost.")
+@pricing_dir_option
+@click.option("--apply", "apply_", is_flag=True,
+              help="Append the accepted changes as dated entries, update CHANGELOG.md and VERSION.")
+@click.option("--accept-large-changes", is_flag=True,
+              help="Apply changes of more than 5x up or down, or to zero (never negative prices).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a Markdown report (the pull-request body in CI).")
+@format_option(choices=("table", "json"))
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
+              help="Seconds per HTTP attempt.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Further attempts after HTTP 429/5xx, timeouts and connection errors.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=64 * 2**20, show_default=True,
+              help="Refuse larger responses.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=2.0, hidden=True,
+              help="First retry wait in seconds (doubles each time; Retry-After wins).")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=120.0, hidden=True,
+              help="Cap on one retry wait, Retry-After included.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=600.0, hidden=True,
+              help="Seconds to wait for another refresh of the same tables.")
+@click.option("--run-date", type=DATE, default=None, hidden=True, help="Date of the new entries (default today).")
+@click.pass_context
+def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...], pricing_dir: str | None,
+            apply_: bool, accept_large_changes: bool, report: Path | None, fmt: str, timeout: float, retries: int,
+            max_bytes: int, backoff: float, max_wait: float, lock_timeout: float, run_date: date | None) -> None:
+    """Fetch public price lists, show what differs from the tables and, with --apply, append it.
+
+    Never edits or deletes an entry: a change is appended as a new dated entry (confidence medium, both
+    sources cited when two agree). A single source never overrides a `confidence: high` entry; suspicious
+    changes are quarantined. Each --url pairs with the --source at the same position.
+
+    \b
+    Exit codes: 0 nothing changed; 3 changes found (or applied), discrepancies or quarantined values;
+                1 a source failed (the others' changes are still reported and applied); 2 usage error.
+
+    \b
+    Examples:
+      costcalc prices refresh                                   # all sources, report only
+      costcalc prices refresh --apply --report refresh-report.md
+      costcalc prices refresh --source litellm --source ecb --format json
+      costcalc prices refresh --source litellm --url http://127.0.0.1:8000/prices.json \\
+                              --source openrouter --url https://mirror.example/models.json
+    """
+    from costcalc.errors import CostcalcError
+    from costcalc.prices import default_pricing_dir
+    from costcalc.refresh import report as render
+    from costcalc.refresh.http import HttpSettings, check_url
+    from costcalc.refresh.run import refresh as run_refresh
+
+    if len(urls) > len(sources):
+        raise click.UsageError("each --url needs a --source before it, e.g. --source litellm --url URL")
+    for url in urls:
+        try:
+            check_url(url)
+        except CostcalcError as e:
+            raise click.BadParameter(str(e), param_hint="--url") from None
+    pairs = [(name, urls[i] if i < len(urls) else None) for i, name in enumerate(sources)] or None
+    root = Path(pricing_dir) if pricing_dir else default_pricing_dir()
+    http = HttpSettings(timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff, max_wait=max_wait)
+    result = run_refresh(root, pairs, apply=apply_, accept_large_changes=accept_large_changes,
+                         run_date=run_date, http=http, lock_timeout=lock_timeout)
+
+    if result.recovered:
+        click.echo(f"Note: {result.recovered}.", err=True)
+    for run in result.failed:
+        click.echo(f"Error: {run.error}", err=True)
+    if report is not None:
+        from costcalc._atomic import write_atomic
+
+        write_atomic(report, render.markdown(result))
+    if fmt == "json":
+        click.echo(to_json(render.to_dict(result)))
+    else:
+        rows = render.rows(result)
+        if rows:
+            emit(rows, render.COLUMNS, "table")
+        extra = render.unmapped(result)
+        if extra:
+            click.echo("Not in pricing/source-map.yaml (report only): "
+                       + ", ".join(f"{n} {len(ids)} model(s)" for n, ids in extra.items()) + ".")
+        click.echo(render.summary(result))
+    ctx.exit(result.exit_code)

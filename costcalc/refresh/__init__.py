@@ -1,0 +1,28 @@
+"""Scheduled price refresh: fetch public price lists, diff them against the tables, append what changed.
+
+One small module per source (`litellm`, `openrouter`, `genai_prices`, `ecb`), each with `DEFAULT_URL`,
+`LABEL`, `parse(raw bytes)` and `normalise(parsed, mapping, ...)`; `http` fetches safely, `diff` judges,
+`apply` edits files textually (append-only), `txn` writes them as one unit, `run.refresh` ties it together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from costcalc.refresh.http import HttpSettings
+    from costcalc.refresh.run import RefreshResult, refresh
+
+__all__ = ["SOURCES", "HttpSettings", "RefreshResult", "recover", "refresh"]
+
+SOURCES = ("litellm", "openrouter", "genai-prices", "ecb")
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    where = {"HttpSettings": "costcalc.refresh.http", "RefreshResult": "costcalc.refresh.run",
+             "refresh": "costcalc.refresh.run", "recover": "costcalc.refresh.txn"}
+    if name in where:
+        return getattr(importlib.import_module(where[name]), name)
+    raise AttributeError(f"module 'costcalc.refresh' has no attribute {name!r}")

@@ -1,0 +1,45 @@
+"""What a source reports, normalised to our units: USD (or the stated currency) per 1M tokens, as Decimal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+PRICE_FIELDS = ("input", "output", "cached_input")
+_PLACES = Decimal("1e-9")  # per 1M tokens: far below any list price, removes binary-float noise upstream
+
+
+def per_million(per_token: Decimal) -> Decimal:
+    """A per-token price as a per-1M-tokens Decimal, trailing zeros removed."""
+    return (per_token * 1_000_000).quantize(_PLACES).normalize()
+
+
+def tidy(value: Decimal) -> Decimal:
+    return value.quantize(_PLACES).normalize()
+
+
+@dataclass(frozen=True)
+class Observed:
+    """One offering's prices as one source reports them today."""
+
+    source: str  # source name: litellm, openrouter, genai-prices
+    upstream_id: str  # the source's own key for the model
+    input: Decimal | None
+    output: Decimal | None
+    cached_input: Decimal | None = None
+    currency: str = "USD"
+
+    def values(self) -> dict[str, Decimal | None]:
+        return {name: getattr(self, name) for name in PRICE_FIELDS}
+
+
+@dataclass
+class Normalised:
+    """A source's answer after mapping to our offering refs."""
+
+    observed: dict[str, Observed] = field(default_factory=dict)  # offering ref -> prices
+    gone: list[str] = field(default_factory=list)  # mapped offering refs whose upstream id is missing
+    unmapped: list[str] = field(default_factory=list)  # upstream ids in tracked namespaces, not in the map
+    skipped: dict[str, str] = field(default_factory=dict)  # offering ref -> why no comparable price
+    fx: dict[date, Decimal] = field(default_factory=dict)  # ECB only: day -> USD per 1 EUR

@@ -1,0 +1,43 @@
+"""pricing/source-map.yaml: which upstream id each source uses for our offerings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from costcalc.prices.yamlio import read_yaml
+from costcalc.refresh.errors import RefreshError
+
+PRICE_SOURCES = ("litellm", "openrouter", "genai-prices")
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    ids: dict[str, dict[str, str]]  # source -> {offering ref -> upstream id}
+    track: dict[str, tuple[str, ...]]  # source -> namespaces whose unmapped models are reported as new
+
+    def for_source(self, source: str) -> dict[str, str]:
+        return self.ids.get(source, {})
+
+
+def load_source_map(path: Path) -> SourceMap:
+    hint = "see the comment at the top of pricing/source-map.yaml for the format"
+    if not path.is_file():
+        raise RefreshError(f"no source map at {path}", "copy pricing/source-map.yaml into the pricing directory")
+    data, _ = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("offerings"), dict):
+        raise RefreshError(f"{path}: expected a mapping with an 'offerings' key", hint)
+    ids: dict[str, dict[str, str]] = {name: {} for name in PRICE_SOURCES}
+    for ref, upstream in data["offerings"].items():
+        if not isinstance(ref, str) or "/" not in ref or not isinstance(upstream, dict):
+            raise RefreshError(f"{path}: bad entry {ref!r}: expected `provider/model: {{litellm: KEY, ...}}`", hint)
+        for source, upstream_id in upstream.items():
+            if source not in PRICE_SOURCES or not isinstance(upstream_id, str) or not upstream_id:
+                raise RefreshError(f"{path}: {ref}: unknown source {source!r} or empty id; "
+                                   f"sources are {', '.join(PRICE_SOURCES)}", hint)
+            ids[source][ref] = upstream_id
+    track_raw = data.get("track") or {}
+    if not isinstance(track_raw, dict):
+        raise RefreshError(f"{path}: 'track' must map a source to a list of namespaces", hint)
+    track = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in track_raw.items()}
+    return SourceMap(ids, track)
