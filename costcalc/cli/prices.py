@@ -168,7 +168,6 @@ def validate(ctx: click.Context, path: Path | None) -> None:
     (checked against the bundled fx.yaml). Prints every problem, one per line; exit 1 if any.
     """
     from costcalc.prices import check_dir, default_pricing_dir
-
     from costcalc.refresh.txn import pending
 
     root = path or default_pricing_dir()
