@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Throughput of costcalc's counting path vs the raw tokenizer library, and peak memory of `costcalc count`.
+
+For each shipped tokenizer, on the same text in the same run (medians of --runs runs):
+  call    tok.count(sample) vs the raw library's own encode on a 2 MB multilingual sample
+  stream  costcalc.tokenizers.stream.count_stream over a >= 20 MB multilingual file (what `costcalc count`
+          does: line-boundary chunks, batch API) vs the raw library encoding the same file block by block
+Ratio = raw time / our time (>= 1 means we are as fast or faster; target >= 0.9).
+Then peak RSS (ru_maxrss of the child) of `costcalc count` on a generated --big-mb file (target < 300 MB).
+Prints ratios and sizes only; no pass/fail.
+
+    python benchmarks/bench_count.py [--mb 20] [--big-mb 1024] [--runs 3] [--only openai:cl100k_base,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from costcalc.tokenizers import get_tokenizer  # noqa: E402
+from costcalc.tokenizers.stream import count_stream  # noqa: E402
+
+SHIPPED = ["openai:cl100k_base", "openai:o200k_base", "mistral:spm", "mistral:tekken", "anthropic:claude-2",
+           "meta:llama-2", "meta:llama-3", "meta:llama-4"]
+BLOCK = 1 << 20
+
+
+def seed_text() -> str:
+    """Multilingual text we have: the bundled parallel corpus (if present) and the tests' multilingual set."""
+    parts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpora").glob("*/*/*.txt"))]
+    doc = json.loads((ROOT / "tests/data/tokenizers/multilingual.json").read_text(encoding="utf-8"))
+    parts += [item["text"] for item in doc["texts"]]
+    return "\n".join(parts) + "\n"
+
+
+def make_file(path: Path, seed: str, megabytes: int) -> Path:
+    data = seed.encode("utf-8")
+    target = megabytes * 1024 * 1024
+    with path.open("wb") as f:
+        written = 0
+        while written < target:
+            f.write(data)
+            written += len(data)
+    return path
+
+
+def raw_encoder(name: str, tok) -> Callable[[str], int]:
+    """The library's own encode call for `name`, as a user of that library would write it."""
+    if name.startswith("openai:") or name in ("meta:llama-3", "meta:llama-4"):
+        enc = tok.encoding  # a plain tiktoken.Encoding
+        return lambda s: len(enc.encode_ordinary(s))
+    if name.startswith("mistral:"):
+        own = tok.tokenizer  # mistral-common's SentencePieceTokenizer / Tekkenizer
+        return lambda s: len(own.encode(s, bos=False, eos=False))
+    if name == "anthropic:claude-2":
+        import tokenizers
+
+        from costcalc.tokenizers import assets
+
+        raw = tokenizers.Tokenizer.from_str(assets.read_asset(name).decode("utf-8"))
+        raw.encode_special_tokens = True  # the same counting protocol, so counts are comparable
+        return lambda s: len(raw.encode(s, add_special_tokens=False).ids)
+    if name == "meta:llama-2":
+        sp = tok.processor  # a plain sentencepiece.SentencePieceProcessor
+        return lambda s: len(sp.encode(s))
+    raise KeyError(name)
+
+
+def paired_medians(ours: Callable[[], object], raw: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median times of `ours` and `raw`, run alternately so that machine noise hits both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for i in range(runs):
+        order = ((0, ours), (1, raw)) if i % 2 == 0 else ((1, raw), (0, ours))
+        for slot, fn in order:
+            t0 = time.perf_counter()
+            fn()
+            times[slot].append(time.perf_counter() - t0)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def raw_over_file(path: Path, encode: Callable[[str], int]) -> int:
+    total = 0
+    with path.open("rb") as f:
+        tail = b""
+        while block := f.read(BLOCK):
+            data = tail + block
+            cut = data.rfind(b"\n") + 1 or len(data)
+            total += encode(data[:cut].decode("utf-8"))
+            tail = data[cut:]
+        if tail:
+            total += encode(tail.decode("utf-8"))
+    return total
+
+
+def bench_throughput(names: list[str], path: Path, runs: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    sample = text[: 2 * 1024 * 1024]
+    size_mb = path.stat().st_size / 2**20
+    print(f"throughput: file {size_mb:.1f} MB, sample {len(sample.encode()) / 2**20:.1f} MB, median of {runs}")
+    print(f"{'tokenizer':20} {'call MB/s':>10} {'raw MB/s':>9} {'ratio':>6} {'stream MB/s':>12} "
+          f"{'raw MB/s':>9} {'ratio':>6}")
+    sample_mb = len(sample.encode()) / 2**20
+    for name in names:
+        tok = get_tokenizer(name)
+        raw = raw_encoder(name, tok)
+        assert tok.count(sample) == raw(sample)
+        ours_call, raw_call = paired_medians(lambda tok=tok: tok.count(sample), lambda raw=raw: raw(sample), runs)
+
+        def stream(tok=tok) -> int:
+            with path.open("rb") as f:
+                return count_stream([tok], f, str(path))[0][0]
+
+        ours_stream, raw_stream = paired_medians(stream, lambda raw=raw: raw_over_file(path, raw), runs)
+        print(f"{name:20} {sample_mb / ours_call:10.2f} {sample_mb / raw_call:9.2f} {raw_call / ours_call:6.2f} "
+              f"{size_mb / ours_stream:12.2f} {size_mb / raw_stream:9.2f} {raw_stream / ours_stream:6.2f}",
+              flush=True)
+
+
+# Runs the command and prints its peak RSS. A small fresh parent matters: a forked child's ru_maxrss starts
+# from the parent's image, and this benchmark's own process holds every tokenizer by then.
+_PEAK_RSS = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[2:], check=True, stdout=open(sys.argv[1], 'w')); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def bench_memory(path: Path, tokenizer: str) -> None:
+    out = path.with_suffix(".json")
+    cmd = [sys.executable, "-c", _PEAK_RSS, str(out),
+           sys.executable, "-m", "costcalc", "count", str(path), "-t", tokenizer, "--format", "json"]
+    t0 = time.perf_counter()
+    peak_kib = int(subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout)
+    elapsed = time.perf_counter() - t0
+    row = json.loads(out.read_text(encoding="utf-8"))[0]
+    print(f"memory: `costcalc count` {path.stat().st_size / 2**30:.2f} GB with {tokenizer}: "
+          f"peak RSS {peak_kib / 1024:.0f} MB (target < 300), {row['tokens']:,} tokens, {elapsed:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=20, help="size of the throughput file (MB)")
+    parser.add_argument("--big-mb", type=int, default=1024, help="size of the peak-memory file (MB; 0 = skip)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default=",".join(SHIPPED), help="comma-separated tokenizer names")
+    parser.add_argument("--memory-tokenizer", default="openai:cl100k_base",
+                        help="comma-separated tokenizers for the peak-memory run(s)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="costcalc-bench-") as tmp:
+        seed = seed_text()
+        medium = make_file(Path(tmp) / "multilingual-20mb.txt", seed, args.mb)
+        bench_throughput(args.only.split(","), medium, args.runs)
+        if args.big_mb:
+            big = make_file(Path(tmp) / "big.txt", medium.read_text(encoding="utf-8"), args.big_mb)
+            os.sync()
+            for name in args.memory_tokenizer.split(","):
+                bench_memory(big, name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""mistral-common backend: Mistral's SentencePiece (v1..v7) and tekken tokenizers from mistral-common's own data.
+
+Nothing is copied: mistral-common is a dependency. The fingerprint is the sha256 of its data file. `encode`
+goes through mistral-common's own tokenizer classes (`bos=False, eos=False`); counting uses the same loaded
+model's library call directly (no id offsetting), which gives the same number of tokens.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from costcalc.errors import TokenizerAssetError
+from costcalc.tokenizers import assets
+from costcalc.tokenizers._deps import require
+from costcalc.tokenizers.base import BaseTokenizer, batch_executor
+
+INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5'"
+DATA_FILES = {"mistral:spm": "tokenizer.model.v1", "mistral:tekken": "tekken_240718.json"}
+
+
+def data_dir() -> Path | None:
+    """mistral_common/data without importing mistral_common (None when it is not installed)."""
+    spec = importlib.util.find_spec("mistral_common")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+class MistralTokenizer(BaseTokenizer):
+    def __init__(self, name: str, tokenizer: Any, fingerprint: str) -> None:
+        self.name = name
+        self.fingerprint = fingerprint
+        self.tokenizer = tokenizer  # mistral_common's SentencePieceTokenizer or Tekkenizer
+        self.vocab_size = tokenizer.n_words
+        self._model = getattr(tokenizer, "_model", None)  # the sentencepiece / tiktoken model inside
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text, bos=False, eos=False)
+
+
+class MistralSpm(MistralTokenizer):
+    # SentencePiece adds its dummy '▁' at the start of every call; see BaseTokenizer.count_chunks.
+    continuation_prefix = "\n"
+
+    def count(self, text: str) -> int:
+        return len(self._model.encode(text)) if self._model is not None else len(self.encode(text))
+
+    def count_batch(self, texts: Sequence[str]) -> list[int]:
+        if self._model is None:
+            return [len(self.encode(t)) for t in texts]
+        return [len(ids) for ids in self._model.encode(list(texts))]
+
+
+class MistralTekken(MistralTokenizer):
+    def count(self, text: str) -> int:
+        return len(self._model.encode_ordinary(text)) if self._model is not None else len(self.encode(text))
+
+    def count_batch(self, texts: Sequence[str]) -> list[int]:
+        if self._model is None:
+            return [len(self.encode(t)) for t in texts]
+        if len(texts) < 2:
+            return [self.count(t) for t in texts]
+        return list(batch_executor().map(self.count, texts))  # tiktoken inside; see base.batch_executor
+
+
+def load_mistral(kind: str, path: Path, name: str | None = None) -> MistralTokenizer:
+    """A mistral-common tokenizer of `kind` ('sentencepiece' | 'tekken') from the data file at `path`."""
+    if kind == "sentencepiece":
+        require("sentencepiece", INSTALL, "mistral:spm")
+        module = require("mistral_common.tokens.tokenizers.sentencepiece", INSTALL, "mistral:spm")
+        tok = module.SentencePieceTokenizer(path)
+        return MistralSpm(name or "mistral:spm", tok, assets.sha256_hex(path.read_bytes()))
+    module = require("mistral_common.tokens.tokenizers.tekken", INSTALL, "mistral:tekken")
+    tok = module.Tekkenizer.from_file(path)
+    return MistralTekken(name or "mistral:tekken", tok, assets.sha256_hex(path.read_bytes()))
+
+
+def _load(name: str, kind: str) -> MistralTokenizer:
+    root = data_dir()
+    if root is None:
+        require("mistral_common", INSTALL, name)  # raises MissingDependencyError with the command
+    path = root / DATA_FILES[name]
+    if not path.is_file():
+        raise TokenizerAssetError(f"mistral-common has no data file {str(path)!r} for {name!r}",
+                                  f"reinstall it: {INSTALL}")
+    return load_mistral(kind, path, name)
+
+
+def spm() -> MistralTokenizer:
+    return _load("mistral:spm", "sentencepiece")
+
+
+def tekken() -> MistralTokenizer:
+    return _load("mistral:tekken", "tekken")

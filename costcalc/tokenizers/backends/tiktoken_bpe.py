@@ -1,0 +1,120 @@
+"""tiktoken backend: OpenAI cl100k/o200k and Meta Llama 3/4, built from our shipped rank files (no network).
+
+The encodings are built here with `tiktoken.Encoding` from the same ranks, regex and special tokens that
+tiktoken's own `get_encoding` uses, so ids are identical (tests compare against tiktoken itself).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from costcalc.tokenizers import assets
+from costcalc.tokenizers.base import BaseTokenizer, batch_executor
+
+if TYPE_CHECKING:
+    import tiktoken
+
+# Regexes as in tiktoken_ext/openai_public.py (tiktoken 0.14) and llama_models/llama3|llama4/tokenizer.py.
+CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]"""
+    r"""|\s+(?!\S)|\s"""
+)
+O200K_PATTERN = "|".join([
+    r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+    r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+    r"""\p{N}{1,3}""",
+    r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+    r"""\s*[\r\n]+""",
+    r"""\s+(?!\S)""",
+    r"""\s+""",
+])
+LLAMA3_PATTERN = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+"""
+    r"""|\s+(?!\S)|\s+"""
+)
+
+_OPENAI = {
+    "cl100k_base": (CL100K_PATTERN, {"<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
+                                     "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276}),
+    "o200k_base": (O200K_PATTERN, {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}),
+}
+_LLAMA = {"llama-3": LLAMA3_PATTERN, "llama-4": O200K_PATTERN}
+
+
+def parse_ranks(data: bytes) -> dict[bytes, int]:
+    """A `.tiktoken` rank file: one `base64(token) rank` per line."""
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def openai_encoding(enc_name: str, ranks: dict[bytes, int]) -> tiktoken.Encoding:
+    import tiktoken
+
+    pattern, specials = _OPENAI[enc_name]
+    return tiktoken.Encoding(f"costcalc-{enc_name}", pat_str=pattern, mergeable_ranks=ranks,
+                             special_tokens=specials)
+
+
+def llama_encoding(version: str, ranks: dict[bytes, int]) -> tiktoken.Encoding:
+    import tiktoken
+
+    # Special tokens are left out: counting never emits them, and plain text must not match them.
+    return tiktoken.Encoding(f"costcalc-{version}", pat_str=_LLAMA[version], mergeable_ranks=ranks,
+                             special_tokens={})
+
+
+class TiktokenTokenizer(BaseTokenizer):
+    def __init__(self, name: str, encoding: tiktoken.Encoding, fingerprint: str, vocab_size: int) -> None:
+        self.name = name
+        self.fingerprint = fingerprint
+        self.vocab_size = vocab_size
+        self.encoding = encoding
+
+    def encode(self, text: str) -> list[int]:
+        return self.encoding.encode_ordinary(text)
+
+    def count(self, text: str) -> int:
+        return len(self.encoding.encode_ordinary(text))
+
+    def count_batch(self, texts: Sequence[str]) -> list[int]:
+        # Like encoding.encode_ordinary_batch, but on long-lived threads (see base.batch_executor).
+        if len(texts) < 2:
+            return [self.count(t) for t in texts]
+        return list(batch_executor().map(self.count, texts))
+
+
+def _load(name: str, build, key: str, assets_dir: Path | None) -> TiktokenTokenizer:
+    data = assets.read_asset(name, assets_dir)
+    record = assets.entry(name)
+    return TiktokenTokenizer(name, build(key, parse_ranks(data)), record["sha256"], record["vocab_size"])
+
+
+def load_openai(enc_name: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
+    return _load(f"openai:{enc_name}", openai_encoding, enc_name, assets_dir)
+
+
+def load_llama(version: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
+    return _load(f"meta:{version}", llama_encoding, version, assets_dir)
+
+
+def cl100k_base() -> TiktokenTokenizer:
+    return load_openai("cl100k_base")
+
+
+def o200k_base() -> TiktokenTokenizer:
+    return load_openai("o200k_base")
+
+
+def llama_3() -> TiktokenTokenizer:
+    return load_llama("llama-3")
+
+
+def llama_4() -> TiktokenTokenizer:
+    return load_llama("llama-4")
