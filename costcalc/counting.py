@@ -32,10 +32,17 @@ Progress = Callable[[int, int], None]  # (done, total) in characters
 
 
 def _count_batch(name: str, texts: list[str]) -> list[int]:
-    """Worker: load (once per process) and count."""
+    """Worker: load (once per process) and count, on one thread: parallelism comes from the processes."""
     from costcalc.tokenizers import get_tokenizer
+    from costcalc.tokenizers.base import threads
 
-    return get_tokenizer(name).count_batch(texts)
+    with threads(1):
+        return get_tokenizer(name).count_batch(texts)
+
+
+def single_threaded_worker() -> None:
+    """ProcessPool initializer: HF `tokenizers` sizes its own thread pool from this variable."""
+    os.environ["RAYON_NUM_THREADS"] = "1"
 
 
 def _batches(keys: list[str], texts: dict[str, str], parts: int) -> list[list[str]]:
@@ -99,7 +106,7 @@ def count_texts(texts: dict[str, str], tokenizers: Sequence[str], ids: dict[str,
         for name, fingerprint, batch in todo:
             record(name, fingerprint, batch, _count_batch(name, [texts[k] for k in batch]))
         return result
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=single_threaded_worker) as pool:
         futures = {pool.submit(_count_batch, name, [texts[k] for k in batch]): (name, fingerprint, batch)
                    for name, fingerprint, batch in todo}
         for future in as_completed(futures):

@@ -164,18 +164,20 @@ def count_batch(names: Sequence[str], units: Sequence[tuple[str, bool]], per_uni
     is counted as a continuation, so a file's blocks add up to its whole-text count.
     """
     from costcalc.tokenizers import get_tokenizer
+    from costcalc.tokenizers.base import threads
 
     out = []
-    for name in names:
-        tok = get_tokenizer(name)
-        if per_unit:
-            out.append([tok.count_chunks([text], first=first) for text, first in units])
-        else:
-            firsts = [text for text, first in units if first]
-            rest = [text for text, first in units if not first]
-            total = sum(tok.count_batch(firsts)) if firsts else 0
-            total += tok.count_chunks(rest, first=False) if rest else 0
-            out.append([total])
+    with threads(1):  # parallelism comes from the worker processes
+        for name in names:
+            tok = get_tokenizer(name)
+            if per_unit:
+                out.append([tok.count_chunks([text], first=first) for text, first in units])
+            else:
+                firsts = [text for text, first in units if first]
+                rest = [text for text, first in units if not first]
+                total = sum(tok.count_batch(firsts)) if firsts else 0
+                total += tok.count_chunks(rest, first=False) if rest else 0
+                out.append([total])
     return out
 
 
@@ -186,7 +188,10 @@ class LocalEngine:
         from concurrent.futures import ProcessPoolExecutor
 
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        from costcalc.counting import single_threaded_worker
+
+        self.pool = (ProcessPoolExecutor(max_workers=workers, initializer=single_threaded_worker)
+                     if workers > 1 else None)
 
     def submit(self, *args: Any):
         from concurrent.futures import Future

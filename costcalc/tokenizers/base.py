@@ -9,15 +9,33 @@ from __future__ import annotations
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-# Threads for batch counting with libraries that release the GIL (tiktoken): one per core.
+# Threads for batch counting (tiktoken on our pool, sentencepiece's own): one per core by default. costcalc's
+# multi-process counting runs each worker on one thread (see `threads`), so --workers N means N cores.
 BATCH_THREADS = max(1, min(8, os.cpu_count() or 1))
-_pool: tuple[int, ThreadPoolExecutor] | None = None
+_threads = BATCH_THREADS
+_pool: tuple[int, int, ThreadPoolExecutor] | None = None
 _pool_lock = threading.Lock()
+
+
+def batch_threads() -> int:
+    return _threads
+
+
+@contextmanager
+def threads(n: int) -> Iterator[None]:
+    """Batch-count with `n` threads inside this block (this process only)."""
+    global _threads
+    previous, _threads = _threads, max(1, n)
+    try:
+        yield
+    finally:
+        _threads = previous
 
 
 def batch_executor() -> ThreadPoolExecutor:
@@ -26,9 +44,16 @@ def batch_executor() -> ThreadPoolExecutor:
     that way peaked at ~950 MB. Stable threads keep it flat. Recreated after a fork (dead threads)."""
     global _pool
     with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(BATCH_THREADS, thread_name_prefix="costcalc-count"))
-        return _pool[1]
+        if _pool is None or _pool[:2] != (os.getpid(), _threads):
+            _pool = (os.getpid(), _threads, ThreadPoolExecutor(_threads, thread_name_prefix="costcalc-count"))
+        return _pool[2]
+
+
+def map_batch(count: Callable[[str], int], texts: Sequence[str]) -> list[int]:
+    """`count` over `texts` on the batch threads; inline when there is one thread or one text."""
+    if len(texts) < 2 or _threads == 1:
+        return [count(t) for t in texts]
+    return list(batch_executor().map(count, texts))
 
 
 @runtime_checkable

@@ -15,7 +15,7 @@ from typing import Any
 from costcalc.errors import TokenizerAssetError
 from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
-from costcalc.tokenizers.base import BaseTokenizer, batch_executor
+from costcalc.tokenizers.base import BaseTokenizer, batch_threads, map_batch
 
 INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5'"
 DATA_FILES = {"mistral:spm": "tokenizer.model.v1", "mistral:tekken": "tekken_240718.json"}
@@ -51,7 +51,7 @@ class MistralSpm(MistralTokenizer):
     def count_batch(self, texts: Sequence[str]) -> list[int]:
         if self._model is None:
             return [len(self.encode(t)) for t in texts]
-        return [len(ids) for ids in self._model.encode(list(texts))]
+        return [len(ids) for ids in self._model.encode(list(texts), num_threads=batch_threads())]
 
 
 class MistralTekken(MistralTokenizer):
@@ -61,9 +61,7 @@ class MistralTekken(MistralTokenizer):
     def count_batch(self, texts: Sequence[str]) -> list[int]:
         if self._model is None:
             return [len(self.encode(t)) for t in texts]
-        if len(texts) < 2:
-            return [self.count(t) for t in texts]
-        return list(batch_executor().map(self.count, texts))  # tiktoken inside; see base.batch_executor
+        return map_batch(self.count, texts)  # tiktoken inside; see base.batch_executor
 
 
 def load_mistral(kind: str, path: Path, name: str | None = None) -> MistralTokenizer:

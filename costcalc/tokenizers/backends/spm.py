@@ -8,7 +8,7 @@ from typing import Any
 
 from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
-from costcalc.tokenizers.base import BaseTokenizer
+from costcalc.tokenizers.base import BaseTokenizer, batch_threads
 
 INSTALL = "pip install 'sentencepiece>=0.2'"
 
@@ -28,7 +28,8 @@ class SentencePieceTokenizer(BaseTokenizer):
         return self.processor.encode(text, add_bos=False, add_eos=False)
 
     def count_batch(self, texts: Sequence[str]) -> list[int]:
-        return [len(ids) for ids in self.processor.encode(list(texts), add_bos=False, add_eos=False)]
+        return [len(ids) for ids in self.processor.encode(list(texts), add_bos=False, add_eos=False,
+                                                          num_threads=batch_threads())]
 
 
 def load(name: str, assets_dir: Path | None = None) -> SentencePieceTokenizer:

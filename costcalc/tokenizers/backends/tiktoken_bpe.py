@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from costcalc.tokenizers import assets
-from costcalc.tokenizers.base import BaseTokenizer, batch_executor
+from costcalc.tokenizers.base import BaseTokenizer, map_batch
 
 if TYPE_CHECKING:
     import tiktoken
@@ -85,9 +85,7 @@ class TiktokenTokenizer(BaseTokenizer):
 
     def count_batch(self, texts: Sequence[str]) -> list[int]:
         # Like encoding.encode_ordinary_batch, but on long-lived threads (see base.batch_executor).
-        if len(texts) < 2:
-            return [self.count(t) for t in texts]
-        return list(batch_executor().map(self.count, texts))
+        return map_batch(self.count, texts)
 
 
 def _load(name: str, build, key: str, assets_dir: Path | None) -> TiktokenTokenizer:
