@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS counts (fingerprint TEXT, text_sha256 TEXT, tokens INTEGER, " \
           "PRIMARY KEY (fingerprint, text_sha256)) WITHOUT ROWID"
@@ -42,6 +45,8 @@ class CountCache:
         if self.path is None:
             return None
         if self._conn is None:
+            import sqlite3
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=60)
             self._conn.execute("PRAGMA journal_mode=WAL")

@@ -407,9 +407,10 @@ def _result_key(*inputs: Any) -> str:
     import hashlib
 
     from costcalc import __version__
-    from costcalc.tokenizers.assets import MANIFEST
 
+    # The tokenizer manifest by path: importing costcalc.tokenizers would cost more than the whole cached run.
+    manifest = Path(__file__).parent / "tokenizers" / "assets" / "MANIFEST.yaml"
     digest = hashlib.sha256(f"{__version__}|{RESULT_FORMAT}|".encode())
-    digest.update(MANIFEST.read_bytes())
+    digest.update(manifest.read_bytes())
     digest.update(repr(inputs).encode())
     return digest.hexdigest()
