@@ -33,6 +33,25 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new cache to WAL (persistent, so later opens skip this). SQLite answers "database is locked"
+    to a journal-mode change while another process opens the same new file, without waiting for the busy
+    timeout: retry with backoff."""
+    import sqlite3
+    import time
+
+    for attempt in range(40):
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 39:
+                raise
+            time.sleep(min(0.5, 0.01 * 2**attempt))
+
+
 class CountCache:
     """get/put token counts in bulk; a no-op when caching is disabled."""
 
@@ -49,7 +68,7 @@ class CountCache:
 
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, timeout=60)
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self._conn)
             self._conn.execute(_SCHEMA)
         return self._conn
 

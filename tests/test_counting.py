@@ -76,13 +76,17 @@ def _writer(directory: str, worker: int, rounds: int) -> None:
 
 def test_concurrent_processes_share_one_cache(tmp_path):
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, 40)) for w in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0]
-    db = sqlite3.connect(tmp_path / "counts.sqlite")
+    # Two processes opening the same *new* cache at once is the delicate moment (switching it to WAL): try it
+    # on several fresh caches, then check one of them in depth.
+    for trial in range(6):
+        procs = [ctx.Process(target=_writer, args=(str(tmp_path / str(trial)), w, 3 if trial else 40))
+                 for w in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(120)
+        assert [p.exitcode for p in procs] == [0, 0], f"trial {trial}"
+    db = sqlite3.connect(tmp_path / "0" / "counts.sqlite")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert db.execute("SELECT COUNT(*) FROM counts").fetchone() == (2 * 40 * 50,)
     assert db.execute("SELECT tokens FROM counts WHERE text_sha256 = '1-39-7'").fetchone() == (1007,)
