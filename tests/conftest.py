@@ -91,6 +91,19 @@ def write_pricing(root: Path, files: dict[str, str], fx: str = FX) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def _session_dirs(tmp_path_factory) -> tuple[Path, Path]:
+    return tmp_path_factory.mktemp("cache"), tmp_path_factory.mktemp("no-optional-tokenizers")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch, _session_dirs) -> None:
+    """Never read or write the user's caches, nor see optional tokenizers they installed."""
+    cache, tokenizers = _session_dirs
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", str(cache))
+    monkeypatch.setenv("COSTCALC_TOKENIZERS_DIR", str(tokenizers))
+
+
 @pytest.fixture
 def pricing_dir(tmp_path: Path) -> Path:
     return write_pricing(tmp_path / "pricing", {"mistral": MISTRAL, "aws-bedrock": BEDROCK})
