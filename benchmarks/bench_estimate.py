@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 
 COSTCALC = [sys.executable, "-m", "costcalc"]
+# Measure costcalc as installed: with bytecode caches (a shell may have switched them off).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 OFFERING = "openai/gpt-5"
 
 
@@ -51,7 +53,7 @@ def generate(path: Path, size_mb: int, seed: int = 0) -> int:
 
 
 def timed(cmd: list[str]) -> tuple[float, str]:
-    env = {**os.environ, "COSTCALC_CACHE_DIR": ""}
+    env = {**ENV, "COSTCALC_CACHE_DIR": ""}
     start = time.perf_counter()
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return time.perf_counter() - start, out
@@ -65,7 +67,7 @@ def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
         "assert p.returncode == 0, p.stderr\n"
         "print(json.dumps(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
     )
-    env = {**os.environ, "COSTCALC_CACHE_DIR": ""}
+    env = {**ENV, "COSTCALC_CACHE_DIR": ""}
     # RUSAGE_CHILDREN is the largest of all descendants that were waited for: the main process or a worker.
     largest = json.loads(subprocess.run([sys.executable, "-c", probe, *cmd], env=env, check=True,
                                         capture_output=True, text=True).stdout) / 1024

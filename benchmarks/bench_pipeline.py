@@ -24,10 +24,12 @@ import time
 from pathlib import Path
 
 COSTCALC = [sys.executable, "-m", "costcalc"]
+# Measure costcalc as installed: with bytecode caches (a shell may have switched them off).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(cmd: list[str], cache: Path | None) -> float:
-    env = {**os.environ, "COSTCALC_CACHE_DIR": str(cache) if cache else ""}
+    env = {**ENV, "COSTCALC_CACHE_DIR": str(cache) if cache else ""}
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def optional_tokenizers_dir() -> Path:
+    """Where `costcalc tokenizers install` puts tokenizers: $COSTCALC_TOKENIZERS_DIR, else the user cache."""
+    env = os.environ.get("COSTCALC_TOKENIZERS_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("costcalc")) / "tokenizers"
 
 
 def data_dir(name: str) -> Path:

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from costcalc.counting import Count
     from costcalc.prices import Offering, PriceBook, Quote
 
-# Bump when the computation or CostMatrix layout changes, so cached results from older code are not reused.
-RESULT_FORMAT = 1
 
 # The published comparison that `costcalc report` reproduces by default (DESIGN.md section 1).
 PUBLISHED_DEFAULT = {
@@ -407,6 +405,7 @@ def _result_key(*inputs: Any) -> str:
     import hashlib
 
     from costcalc import __version__
+    from costcalc.cache import RESULT_FORMAT
 
     # The tokenizer manifest by path: importing costcalc.tokenizers would cost more than the whole cached run.
     manifest = Path(__file__).parent / "tokenizers" / "assets" / "MANIFEST.yaml"

@@ -6,7 +6,6 @@ The library raises; only the CLI turns these into one line on stderr and an exit
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -56,5 +55,7 @@ class InputError(CostcalcError, ValueError):
 
 def closest(value: str, choices: Iterable[str], n: int = 5) -> str:
     """'Did you mean: a, b?' for the closest choices, or '' when none is close."""
+    import difflib
+
     matches = difflib.get_close_matches(value, list(choices), n=n, cutoff=0.5)
     return f"did you mean: {', '.join(matches)}?" if matches else ""

@@ -4,11 +4,11 @@ packages. This module only describes them and finds installed files; `install.py
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from costcalc._paths import optional_tokenizers_dir
 from costcalc.tokenizers.base import TokenizerInfo
 
 
@@ -67,12 +67,7 @@ SPECS: dict[str, OnDemandSpec] = {
 
 def cache_dir() -> Path:
     """Where installed tokenizers live: $COSTCALC_TOKENIZERS_DIR, else the user cache directory."""
-    env = os.environ.get("COSTCALC_TOKENIZERS_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("costcalc")) / "tokenizers"
+    return optional_tokenizers_dir()
 
 
 def install_command(name: str) -> str:
