@@ -29,6 +29,7 @@ import hashlib
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -268,12 +269,12 @@ def build(cache: Path) -> None:
             checks.append(check_vectors("llama.cpp llama-bpe vectors", ours.encode_ordinary, bpe_vectors))
             add_refs("meta:llama-3", "llama.cpp ggml-vocab-llama-bpe.gguf.inp/.out (HF Meta-Llama-3-8B)", bpe_vectors)
         notice = f"NOTICE-meta-{version}.txt"
+        licence_text = f"LICENSE-meta-{version}.txt"
         entries[f"meta:{version}"] = {
             "backend": "tiktoken", **ship(version, f"meta-{version}.tiktoken.gz", raw, compress=True),
             "vocab_size": ref.n_words, "source": source("llama-models", member),
             "licence": f"Llama {version[-1]} Community License ({LLAMA_LICENCE_URLS[version]})",
-            "notices": [notice],
-            "licence_text_in_source": False,
+            "notices": [notice, licence_text],
             "reference_check": "; ".join(checks),
         }
     (FIXTURES / "llama_models-0.3.0.ids.json").write_text(json.dumps({
@@ -296,8 +297,7 @@ def build(cache: Path) -> None:
         "vocab_size": sp.get_piece_size(), "source": {**source("llama-cpp-python", member),
                                                      "rebuilt": "GGUF vocab -> SentencePiece BPE ModelProto"},
         "licence": f"Llama 2 Community License ({LLAMA_LICENCE_URLS['llama-2']})",
-        "notices": ["NOTICE-meta-llama-2.txt", "LICENSE-llama.cpp.txt"],
-        "licence_text_in_source": False,
+        "notices": ["NOTICE-meta-llama-2.txt", "LICENSE-meta-llama-2.txt", "LICENSE-llama.cpp.txt"],
         "reference_check": check,
     }
 
@@ -319,9 +319,12 @@ def build(cache: Path) -> None:
     (ASSETS / "LICENSE-llama.cpp.txt").write_bytes(
         read_member(archives["llama-cpp-python"], "llama_cpp_python-0.3.36/vendor/llama.cpp/LICENSE"))
     for version, notice in LLAMA_NOTICES.items():
+        # The source packages do not carry the agreement; scripts/licence-texts/ has it, with its origin.
         (ASSETS / f"NOTICE-meta-{version}.txt").write_text(
-            f"{notice}\n\nThe full licence text was not included in the source package it was extracted from; "
-            f"it is published at {LLAMA_LICENCE_URLS[version]}\n", encoding="utf-8")
+            f"{notice}\n\nThe agreement is in LICENSE-meta-{version}.txt beside this file "
+            f"({LLAMA_LICENCE_URLS[version]}).\n", encoding="utf-8")
+        shutil.copyfile(ROOT / "scripts" / "licence-texts" / f"LICENSE-meta-{version}.txt",
+                        ASSETS / f"LICENSE-meta-{version}.txt")
 
     # Mistral: recorded, not copied
     import mistral_common
