@@ -73,3 +73,11 @@ def test_corpus_stats_reports_misalignment(run, tmp_path):
     stats = json.loads(run("corpus", "stats", str(tmp_path), "--format", "json").stdout)
     got = [(r["language"], r["documents"], r["missing"]) for r in stats["languages"]]
     assert got == [("en", 2, ""), ("it", 1, "b")]
+
+
+def test_premiums_plot_writes_a_png(run, tmp_path):
+    out = tmp_path / "p.png"
+    result = run("premiums", "--corpus", str(_flores(tmp_path)), "-t", "openai:cl100k_base", "-t", "meta:llama-3",
+                 "--plot", str(out), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and f"Wrote {out}" in result.stderr

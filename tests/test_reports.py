@@ -143,3 +143,15 @@ def test_result_cache_serves_reruns_and_misses_when_prices_change(run, tmp_path,
     gpt = {(r["language"], r["offering"]): r for r in changed["absolute"]}[("it", "demo/gpt-like")]
     assert gpt["input_price"] == 20
     assert len(list((tmp_path / "cache" / "results").glob("*.pickle"))) == 2
+
+
+def test_every_format_is_a_reporter():
+    import inspect
+
+    from costcalc.errors import InputError
+    from costcalc.reports import FORMATS, reporter
+
+    for fmt in FORMATS:
+        assert list(inspect.signature(reporter(fmt).render).parameters) == ["matrix"]
+    with pytest.raises(InputError, match="unknown report format 'pdf'"):
+        reporter("pdf")

@@ -1,19 +1,29 @@
-"""Reporters: one module per format, each a `render(matrix) -> str` over the same CostMatrix."""
+"""Reporters: one module per format, each satisfying `Reporter` (a `render(matrix) -> str` function) over the
+same CostMatrix, so adding a format is adding a module and a line in FORMATS."""
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from costcalc.errors import InputError
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
 
+
+class Reporter(Protocol):
+    def render(self, matrix: CostMatrix) -> str: ...
+
+
 FORMATS = {"md": "markdown", "csv": "csv_report", "json": "json_report", "html": "html"}
 
 
-def render(matrix: CostMatrix, fmt: str) -> str:
+def reporter(fmt: str) -> Reporter:
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
-    return importlib.import_module(f"costcalc.reports.{FORMATS[fmt]}").render(matrix)
+    return importlib.import_module(f"costcalc.reports.{FORMATS[fmt]}")
+
+
+def render(matrix: CostMatrix, fmt: str) -> str:
+    return reporter(fmt).render(matrix)
