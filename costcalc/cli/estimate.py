@@ -18,7 +18,7 @@ from costcalc.cli._output import emit, format_option
 @click.option("--jsonl-field", default="text", show_default=True, help="Field holding the text in .jsonl files.")
 @click.option("--csv-column", default="text", show_default=True, help="Column holding the text in .csv files.")
 @click.option("--sample", type=click.FloatRange(0, 1, min_open=True), default=None,
-              help="Tokenize only this fraction of the units, e.g. 0.01, and give a 95 %% interval.")
+              help="Tokenize only this fraction of the units, e.g. 0.01, and give a 95 % interval.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Which units --sample picks.")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local processes, or a dask.distributed cluster (pip install 'costcalc[dask]').")
@@ -44,7 +44,7 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
     """Total documents, characters, tokens and cost of your files (txt, md, jsonl, csv; directories recursive).
 
     Streams in bounded memory and uses every core. With --sample, only that fraction of the units is
-    tokenized; tokens and cost then come with a 95 %% confidence interval (ratio estimator on characters).
+    tokenized; tokens and cost then come with a 95 % confidence interval (ratio estimator on characters).
 
     \b
     Examples:
