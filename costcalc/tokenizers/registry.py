@@ -86,6 +86,17 @@ def estimate_name(base: str, factor: Decimal) -> str:
     return f"{ESTIMATE}{base}" + ("" if factor == 1 else f"*{factor.normalize()}")
 
 
+def library_modules(name: str) -> tuple[str, ...]:
+    """The importable libraries a tokenizer's backend needs (empty for unknown and `hf:` names)."""
+    if name.startswith(ESTIMATE):
+        try:
+            name = _parse_estimate(name)[0]
+        except UnknownTokenizerError:
+            return ()
+    entry = _BY_NAME.get(canonical(name))
+    return entry.requires if entry is not None else ()
+
+
 def is_known(name: str) -> bool:
     """Cheap: no tokenizer is loaded. Accepts registered names, aliases, `estimate:<known base>[*factor]`
     and `hf:<anything>`."""
