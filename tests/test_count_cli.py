@@ -160,6 +160,8 @@ def test_count_binary_file_is_one_error_line(tmp_path):
 class FakeBook:
     """The slice of costcalc.prices.PriceBook that `count -m` uses."""
 
+    version = "2026.11.22+test"
+
     def __init__(self, as_of=None):
         self.as_of = as_of
         entry = SimpleNamespace(unit="token", source="test table")
@@ -205,6 +207,7 @@ def test_count_offerings_price_the_text(monkeypatch):
     assert Decimal(str(per_char[0]["input_cost"])) == Decimal("0.125") * len(text) / 1_000_000  # billed per char
     table = run(["count", "-", "-m", "anthropic/claude-2.1"], input=text)
     assert table.exit_code == 0 and table.output.splitlines()[0].split()[:2] == ["offering", "tokenizer"]
+    assert "in force on 2023-12-14 (price table 2026.11.22+test)" in table.output
     bad = run(["count", "-", "-m", "anthropic/claude-21"], input=text)
     assert bad.exit_code == 1 and "Error: unknown offering 'anthropic/claude-21'" in bad.output
 

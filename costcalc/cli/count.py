@@ -48,7 +48,7 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
         for ref in offerings:
             off = book.lookup(ref)
             plan.append({"tokenizer": off.tokenizer, "offering": off.ref,
-                         "quote": off.price(as_of=as_of, currency=currency)})
+                         "quote": off.price(as_of=as_of, currency=currency), "price_table": book.version})
     return plan
 
 
@@ -94,7 +94,8 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
         if quote is not None:
             units = stats.chars if quote.entry.unit == "character" else tokens
             row.update(input_cost=_cost(quote.input, units), output_cost=_cost(quote.output, units),
-                       currency=quote.currency, as_of=quote.as_of, price_source=quote.entry.source)
+                       currency=quote.currency, as_of=quote.as_of, price_source=quote.entry.source,
+                       price_table=item["price_table"])
         rows.append(row)
 
     columns = ["tokenizer", "tokens", "chars", "bytes", "exact"]
@@ -105,6 +106,7 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
     if estimates:
         footer.append(f"estimate: {', '.join(estimates)} - not the model's own tokenizer; counts are approximate.")
     if offerings:
-        footer.append("input_cost / output_cost: this text billed as input / as output, at the dated price "
-                      "(per 1M tokens) of each offering.")
+        version, day = rows[-1]["price_table"], rows[-1]["as_of"]
+        footer.append("input_cost / output_cost: this text billed as input / as output, at each offering's price "
+                      f"in force on {day} (price table {version}).")
     emit(rows, columns, fmt, footer=footer)
