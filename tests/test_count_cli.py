@@ -266,3 +266,12 @@ def test_tokenizers_check_passes_and_fails_on_mismatch(tmp_path, monkeypatch):
         assert "mismatch" in line and "FAILED: meta:llama-2" in failed.output
     finally:
         registry.clear_cache()
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from costcalc.cli import cli
+
+    result = CliRunner().invoke(cli, ["count", str(tmp_path / "nope.txt"), "-t", "openai:cl100k_base"])
+    assert result.exit_code == 2 and "does not exist" in result.stderr and "Traceback" not in result.output

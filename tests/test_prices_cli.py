@@ -76,6 +76,8 @@ def test_usage_errors_exit_2(run, pricing_dir):
     assert run("prices", "list", "--currency", "GBP").exit_code == 2
     assert run("prices", "show").exit_code == 2
     assert run("prices", "frobnicate").exit_code == 2
+    reversed_range = run("prices", "diff", "--from", "2025-01-01", "--to", "2024-01-01")
+    assert reversed_range.exit_code == 2 and "--from 2025-01-01 must be before --to 2024-01-01" in reversed_range.stderr
 
 
 def test_lookup_errors_exit_1_with_one_line(run, pricing_dir):

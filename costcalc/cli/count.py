@@ -57,7 +57,7 @@ def _cost(price: Decimal | None, units: int) -> Decimal | None:
 
 
 @click.command("count", epilog=EXAMPLES)
-@click.argument("file", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True, exists=True))
 @click.option("-t", "--tokenizer", "tokenizer_names", multiple=True, metavar="NAME",
               help="Tokenizer registry name (repeatable), e.g. openai:o200k_base, estimate:meta:llama-3.")
 @click.option("-m", "--model", "offerings", multiple=True, metavar="OFFERING",

@@ -150,6 +150,8 @@ def diff(start: date, end: date | None, provider: str | None, currency: str, fmt
     """What changed between two dates: new, retired and repriced offerings, with percentages."""
     book = _book(end, pricing_dir)
     end = book.as_of
+    if start >= end:
+        raise click.BadParameter(f"--from {start} must be before --to {end}", param_hint="--from")
     if provider is not None:
         book.select(provider, end)  # validates the provider name
     offerings = [o for o in book.offerings if provider is None or o.provider.provider == provider]

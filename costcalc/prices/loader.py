@@ -124,7 +124,8 @@ def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | N
 def load_tables(root: Path) -> LoadedTables:
     loaded, fx, problems = check_dir(root)
     if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        extra = len(problems) - 1
+        more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise PriceTableError(problems[0] + more, f"run `costcalc prices validate {root}` to list them all")
     assert fx is not None
     return LoadedTables(root, tuple(t for _, t in loaded), fx, table_version(root))
