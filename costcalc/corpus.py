@@ -173,6 +173,23 @@ def _check_not_empty(corpus: Corpus) -> Corpus:
     return corpus
 
 
+def source_digest(source: str | Path) -> str | None:
+    """sha256 over the bytes of every file a corpus source is read from (None for stdin, or a source that does
+    not exist): equal digests mean equal corpora, computed without decoding anything."""
+    if source == "-":
+        return None
+    path = Path(source)
+    if isinstance(source, str) and not path.exists():
+        path = data_dir("corpora") / (BUNDLED if source == "bundled" else source)
+    if not path.exists():
+        return None
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.relative_to(path).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_corpus(source: str | Path = "bundled", *, lang: str = "und") -> Corpus:
     """Load a parallel corpus from a bundled set name, a directory, a JSONL or text file, or '-' (stdin)."""
     if source == "-":

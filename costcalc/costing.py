@@ -343,8 +343,9 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
     installed, and says so in the report, instead of failing.
     """
+    from costcalc._paths import optional_tokenizers_dir
     from costcalc.cache import ResultCache
-    from costcalc.corpus import load_corpus
+    from costcalc.corpus import load_corpus, source_digest
     from costcalc.prices import default_pricing_dir, parse_date
     from costcalc.prices.version import table_version
 
@@ -353,6 +354,18 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     models = list(models) if models else list(default["models"])
     base = base or (default["base"] if default["base"] in models else models[0])
     workload = workload or Workload()
+    root = Path(pricing_dir) if pricing_dir is not None else default_pricing_dir()
+    # The key hashes the request as given and the raw bytes of every input, so a rerun is answered before any
+    # corpus is decoded or price table parsed; which optional tokenizers are installed matters to presets.
+    digest = source_digest(corpus)
+    optional = optional_tokenizers_dir() if skip_unavailable else None
+    installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
+    key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
+                      skip_unavailable, installed)
+    results = ResultCache()
+    cached = results.get(key) if digest is not None else None
+    if isinstance(cached, CostMatrix):
+        return cached
     text = load_corpus(corpus)
     if isinstance(language, str):
         languages = list(text.languages) if language == "all" else [language]
@@ -361,7 +374,6 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     if "all" in languages:
         languages = list(text.languages)
     languages = text.require_languages(languages)
-    root = Path(pricing_dir) if pricing_dir is not None else default_pricing_dir()
     left_out: list[dict[str, str]] = []
     if skip_unavailable:
         from costcalc.prices import load_prices
@@ -371,18 +383,13 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
                     for m in models if book.lookup(m).tokenizer in missing]
         models = [m for m in models if book.lookup(m).tokenizer not in missing]
-    key = _result_key(table_version(root), text.sha256, languages, models, base, day, currency.upper(), workload,
-                      left_out)
-    results = ResultCache()
-    cached = results.get(key)
-    if isinstance(cached, CostMatrix):
-        return cached
     from costcalc.prices import load_prices
 
     matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
                      as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
     matrix.provenance["left_out"] = left_out
-    results.put(key, matrix)
+    if digest is not None:
+        results.put(key, matrix)
     return matrix
 
 
