@@ -53,7 +53,7 @@ def cached(cmd: list[str], runs: int) -> float:
 
 
 def line(label: str, a: float, b: float, target: str) -> None:
-    print(f"{label:<52} {a:8.3f} s {b:8.3f} s {a / b:8.1f}x   {target}")
+    print(f"{label:<52} {a:8.3f} s {b:8.3f} s {a / b:8.2f}x   {target}")
 
 
 def main() -> None:
