@@ -75,6 +75,11 @@ PRESET_CURRENT = {
 }
 
 
+def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
+    """What `units` tokens (or characters) cost at a price per 1M of them; None when either is unknown."""
+    return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
+
+
 @dataclass(frozen=True)
 class Workload:
     """What is billed: `input` text, `output` text, or `mixed` (input plus output_ratio output tokens per

@@ -348,10 +348,6 @@ def _scaled(n: int | None, factor: Decimal) -> int | None:
     return None if n is None else int((Decimal(n) * factor).to_integral_value())
 
 
-def _cost(price: Decimal, units: int | None) -> Decimal | None:
-    return None if units is None else price * Decimal(units) / 1_000_000
-
-
 def _base(name: str) -> tuple[str, Decimal]:
     """An estimate tokenizer's base and factor (counting the base once serves every estimate of it)."""
     from costcalc.tokenizers import get_tokenizer
@@ -369,7 +365,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
              direction: str = "input", errors: str = "strict", strict: bool = False,
              progress: Callable[[int, int], None] | None = None, pricing_dir: str | None = None) -> Estimate:
     """Total tokens and cost of the files at `paths` on each offering in `models`."""
-    from costcalc.costing import Workload, _blend
+    from costcalc.costing import Workload, _blend, cost_of
     from costcalc.counting import default_workers
     from costcalc.prices import load_prices
     from costcalc.sampling import ratio_estimate
@@ -413,7 +409,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
             approximate |= est.approximate
         tokens, low, high = (_scaled(n, factor) for n in (tokens, low, high))
         per_char = q.entry.unit == "character"  # billed per character: cost does not depend on tokens
-        cost, cost_low, cost_high = (_cost(price, totals.chars if per_char and n is not None else n)
+        cost, cost_low, cost_high = (cost_of(price, totals.chars if per_char and n is not None else n)
                                      for n in (tokens, low, high))
         results.append(OfferingEstimate(
             off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:"), tokens, low, high, cost,

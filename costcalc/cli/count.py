@@ -17,7 +17,6 @@ claimed for them. Details: costcalc.tokenizers.stream.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import click
@@ -34,7 +33,6 @@ Examples:
   costcalc count legacy.txt -t openai:cl100k_base --errors replace
 """
 
-MILLION = Decimal(1_000_000)
 
 
 def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
@@ -52,10 +50,6 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
     return plan
 
 
-def _cost(price: Decimal | None, units: int) -> Decimal | None:
-    return None if price is None else price * units / MILLION
-
-
 @click.command("count", epilog=EXAMPLES)
 @click.argument("file", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True, exists=True))
 @click.option("-t", "--tokenizer", "tokenizer_names", multiple=True, metavar="NAME",
@@ -71,6 +65,7 @@ def _cost(price: Decimal | None, units: int) -> Decimal | None:
 def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
           currency: str | None, pricing_dir: str | None, errors: str, fmt: str) -> None:
     """Count the tokens of FILE (or stdin, `-`) with each tokenizer, and price it per offering."""
+    from costcalc.costing import cost_of
     from costcalc.tokenizers import get_tokenizer
     from costcalc.tokenizers.stream import count_stream
 
@@ -93,7 +88,7 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
         quote = item["quote"]
         if quote is not None:
             units = stats.chars if quote.entry.unit == "character" else tokens
-            row.update(input_cost=_cost(quote.input, units), output_cost=_cost(quote.output, units),
+            row.update(input_cost=cost_of(quote.input, units), output_cost=cost_of(quote.output, units),
                        currency=quote.currency, as_of=quote.as_of, price_source=quote.entry.source,
                        price_table=item["price_table"])
         rows.append(row)

@@ -59,17 +59,16 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
     """
     from costcalc.costing import PRESET_CURRENT, Workload, compare
+    from costcalc.reports import render
 
-    workload = Workload(direction, output_ratio, cached_share, batch_share)
-    chosen = dict(language=list(languages) or None, models=list(models) or None, base=base, as_of=as_of)
-    if preset == "current":
-        chosen = {"language": chosen["language"] or ["all"], "models": chosen["models"] or PRESET_CURRENT["models"],
-                  "base": base or PRESET_CURRENT["base"], "as_of": as_of}
-    matrix = compare(language=chosen["language"] or "it", models=chosen["models"], base=chosen["base"],
-                     as_of=chosen["as_of"], currency=currency, workload=workload, corpus=corpus,
+    current = preset == "current"  # its models and base fill in what the options leave open
+    matrix = compare(language=list(languages) or (["all"] if current else "it"),
+                     models=list(models) or (PRESET_CURRENT["models"] if current else None),
+                     base=base or (PRESET_CURRENT["base"] if current else None), as_of=as_of, currency=currency,
+                     workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
-                     skip_unavailable=preset == "current" and not models)
-    text = {"md": matrix.to_markdown, "csv": matrix.to_csv, "json": matrix.to_json, "html": matrix.to_html}[fmt]()
+                     skip_unavailable=current and not models)
+    text = render(matrix, fmt)
     if output == "-":
         click.echo(text, nl=False)
     else:
