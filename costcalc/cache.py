@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Bump when a computation, the CostMatrix layout or a report renderer changes, so that results cached by older
 # code are not reused (the package version is part of every key too).
-RESULT_FORMAT = 3
+RESULT_FORMAT = 4
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS counts (fingerprint TEXT, text_sha256 TEXT, tokens INTEGER, " \
           "PRIMARY KEY (fingerprint, text_sha256)) WITHOUT ROWID"
