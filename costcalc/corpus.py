@@ -41,6 +41,13 @@ class Corpus:
     name: str
     documents: tuple[Document, ...]
     origin: str
+    descriptions: tuple[tuple[str, str], ...] = ()  # (document id, genre) from the set's manifest
+
+    @cached_property
+    def genres(self) -> dict[str, str]:
+        """{document id: what genre it is}: each parallel document is one genre; the ids are the vocabulary."""
+        described = dict(self.descriptions)
+        return {doc: described.get(doc, doc) for doc in self.doc_ids}
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -119,7 +126,17 @@ def _from_layout(root: Path, name: str, origin: str | None = None) -> Corpus:
         lang = normalize(lang_dir.name, where=str(lang_dir))
         for path in sorted(lang_dir.glob("*.txt")):
             docs.append(Document(lang, path.stem, _read(path)))
-    return Corpus(name, tuple(docs), origin or str(root))
+    return Corpus(name, tuple(docs), origin or str(root), _manifest_genres(root))
+
+
+def _manifest_genres(root: Path) -> tuple[tuple[str, str], ...]:
+    manifest = root / "manifest.yaml"
+    if not manifest.is_file():
+        return ()
+    import yaml
+
+    documents = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("documents") or {}
+    return tuple((str(k), str(v)) for k, v in documents.items()) if isinstance(documents, dict) else ()
 
 
 def _line_file_lang(path: Path) -> str:

@@ -13,7 +13,7 @@ blend in the cached-input and batch prices. The relative matrix is R[i, j] = cos
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -177,6 +177,8 @@ class CostMatrix:
     languages: list[str]
     offerings: list[str]
     published: dict[str, Any] | None = field(default=None)
+    genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
+    documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
 
     def row(self, language: str, offering: str) -> dict[str, Any]:
         return self._by_key[(language, offering)]
@@ -288,13 +290,18 @@ def _ref_or_none(book: PriceBook, name: str) -> str | None:
 
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
             as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
-            reference: str = "en", workers: int | None = None, progress=None) -> CostMatrix:
-    """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`."""
+            reference: str = "en", workers: int | None = None, progress=None,
+            genres: Mapping[str, Decimal] | None = None) -> CostMatrix:
+    """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`; `genres` weights the corpus
+    documents (costcalc.genre), None pools them all."""
     from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
+    from costcalc.genre import genre_weights
+    from costcalc.genre import rate as genre_rate
 
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
     offerings, base_off = _offerings(book, models, base, as_of)
+    genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
                          "English-equivalent content", "add English documents to the corpus")
@@ -309,29 +316,43 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     chars: dict[tuple[str, str], int] = {(c.lang, c.doc): c.chars for c in counts}
     exact = {c.tokenizer: c.exact for c in counts}
     quotes = {o.ref: o.price(as_of, currency) for o in offerings}
-    absolute, relative = [], []
+    absolute, relative, by_genre = [], [], []
     for lang in languages:
         shared = corpus.aligned([lang, reference])
         if not shared:
             raise InputError(f"no documents shared by {lang!r} and {reference!r} in corpus {corpus.name!r}")
-        chars_en = sum(chars[(reference, d)] for d in shared)
-        chars_l = sum(chars[(lang, d)] for d in shared)
+        chars_en = {d: chars[(reference, d)] for d in shared}
+        chars_l = {d: chars[(lang, d)] for d in shared}
         costs = {}
         for off in offerings:
             q, t = quotes[off.ref], off.tokenizer
-            n = sum(tokens[(t, lang, d)] for d in shared)
-            n_en = sum(tokens[(t, reference, d)] for d in shared)
-            units = chars_l if q.entry.unit == "character" else n
+            toks = {d: tokens[(t, lang, d)] for d in shared}
+            toks_en = {d: tokens[(t, reference, d)] for d in shared}
+            (num_l, den), (num_en, _), (num_chars, _) = (genre_rate(units, chars_en, shared, genres)
+                                                         for units in (toks, toks_en, chars_l))
+            rate_l, rate_en, rate_chars = num_l / den, num_en / den, num_chars / den
+            character_billed = q.entry.unit == "character"
             eff_in, eff_out, notes = _blend(q, workload)
             share_in, share_out = workload.units
-            costs[off.ref] = (eff_in * share_in + eff_out * share_out) * Decimal(units) / Decimal(chars_en)
+            price = eff_in * share_in + eff_out * share_out
+            costs[off.ref] = price * (num_chars if character_billed else num_l) / den
+            window = off.model.context_window
             absolute.append({
                 "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
-                "documents": len(shared), "chars": chars_l, "chars_en": chars_en, "tokens": n, "tokens_en": n_en,
-                "tokens_per_1m_chars": n * 1_000_000 / chars_en, "premium": n / n_en if n_en else math.nan,
+                "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
+                "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
+                "tokens_per_1m_chars": float(rate_l * 1_000_000),
+                "premium": float(num_l / num_en) if num_en else math.nan,
                 "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
                 "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
+                **_context(window, rate_l, rate_en, rate_chars),
             })
+            for d in shared:
+                units = chars_l[d] if character_billed else toks[d]
+                by_genre.append({"language": lang, "genre": d, "offering": off.ref, "tokenizer": t,
+                                 "tokens": toks[d], "tokens_en": toks_en[d], "chars_en": chars_en[d],
+                                 "premium": toks[d] / toks_en[d] if toks_en[d] else math.nan,
+                                 "cost": price * Decimal(units) / Decimal(chars_en[d])})
         for off in offerings:
             cost = costs[off.ref]
             relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
@@ -339,13 +360,34 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
+    provenance.update(_genre_provenance(corpus, genres))
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
             and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
         published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
                      if _ref_or_none(book, k) in quotes}
+    documents = {"chars": {lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])}
+                           for lang in {*languages, reference}},
+                 "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
+                                for lang in {*languages, reference}} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
-                      [o.ref for o in offerings], published)
+                      [o.ref for o in offerings], published, by_genre, documents)
+
+
+def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
+    """What a context window of `window` tokens holds in this language: characters of its text, and the share
+    of the content English would fit (tokens_en / tokens_L)."""
+    if window is None or not rate_l or not rate_en:
+        return {"context_window": window, "context_chars": None, "context_vs_en": None}
+    return {"context_window": window, "context_chars": int(window * rate_chars / rate_l),
+            "context_vs_en": float(rate_en / rate_l)}
+
+
+def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> dict[str, Any]:
+    from costcalc.genre import describe
+
+    return {"genre": describe(weights), "genre_weights": dict(weights) if weights else None,
+            "genres": corpus.genres}
 
 
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
@@ -368,6 +410,7 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
         "tokenizers": tokenizers,
         "offerings": {
             ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
+                  "context_window": off.model.context_window,
                   "effective_from": q.entry.from_, "billed_currency": q.billed_currency,
                   "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
                   "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
@@ -382,7 +425,8 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
 def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None = None, base: str | None = None,
             as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
-            progress=None, skip_unavailable: bool = False) -> CostMatrix:
+            progress=None, skip_unavailable: bool = False,
+            genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -390,6 +434,9 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         m = costcalc.compare(language="it", as_of="2023-12-14", base="mistral/mistral-medium")
         m.relative        # DataFrame: language, offering, base, ratio, exact
         m.to_markdown()   # the report `costcalc report` prints
+
+    `genres` weights the corpus documents: {"technical-code": 2, "news-report": 1} or ["technical-code=2"];
+    None pools every document (all documents, equal characters).
 
     `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
     installed, and says so in the report, instead of failing.
@@ -411,8 +458,10 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     digest = source_digest(corpus)
     optional = optional_tokenizers_dir() if skip_unavailable else None
     installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
+    genre_request = (sorted((str(k), str(v)) for k, v in genres.items()) if isinstance(genres, Mapping)
+                     else list(genres or []))
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed)
+                      skip_unavailable, installed, genre_request)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -437,11 +486,18 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     from costcalc.prices import load_prices
 
     matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
-                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
+                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress,
+                     genres=_genre_map(genres, text))
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())
     return matrix
+
+
+def _genre_map(genres, corpus: Corpus) -> dict[str, Decimal] | None:
+    from costcalc.genre import genre_weights
+
+    return genre_weights(genres if isinstance(genres, Mapping) else list(genres or []), list(corpus.genres))
 
 
 def _not_installed(names: set[str]) -> dict[str, str]:

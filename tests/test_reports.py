@@ -85,7 +85,7 @@ def test_html_is_well_formed_self_contained_and_marks_estimates(run):
     parser.feed(html)
     assert parser.errors == [] and parser.stack == []
     assert parser.external == [] and "<script" not in html and "http" not in html.split("<body>")[0]
-    assert parser.tags.count("table") == 4 and "class=\"matrix\"" in html
+    assert parser.tags.count("table") == 5 and "class=\"matrix\"" in html
     assert "estimate. The vendor&#x27;s tokenizer is not public" in html
     assert "low-confidence price (0.8/1.6 USD, fixture). A conflicting source says 1.30/1.70." in html
 

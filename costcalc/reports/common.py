@@ -111,3 +111,38 @@ def overview(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     rows = [[language_name(lang), *(ratio_text(matrix.row(lang, o)["ratio"]) for o in matrix.offerings)]
             for lang in matrix.languages]
     return header, rows
+
+
+def compact(n: int) -> str:
+    """612345 -> '612k', 1234567 -> '1.23M': character counts as people read them."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.3g}M"
+    return f"{n / 1000:.3g}k" if n >= 1000 else str(n)
+
+
+def context_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
+    """Languages x offerings with a context window: characters of the language the window holds, and the
+    share of the content English would fit. Empty when no offering has a context window."""
+    refs = [o for o in matrix.offerings if matrix.row(matrix.languages[0], o)["context_window"]]
+    if not refs:
+        return [], []
+    header = ["language", *(f"{o.split('/')[-1]} ({compact(matrix.row(matrix.languages[0], o)['context_window'])}"
+                            " tokens)" for o in refs)]
+    rows = [[language_name(lang), *(f"{compact(r['context_chars'])} chars ({r['context_vs_en']:.2f}x en)"
+                                    for o in refs for r in [matrix.row(lang, o)])] for lang in matrix.languages]
+    return header, rows
+
+
+CONTEXT_LEGEND = ("Characters of each language a context window holds (window / tokens per character of that "
+                  "language), and in brackets the share of the content it holds relative to English.")
+
+
+def genre_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
+    """Languages x genres: the premium over English under the base offering's tokenizer, per corpus document."""
+    base = matrix.base
+    rows_by = {(r["language"], r["genre"]): r for r in matrix.genre_rows if r["offering"] == base}
+    genres = list(matrix.provenance.get("genres") or {})
+    header = ["language", *genres]
+    rows = [[language_name(lang), *(f"{rows_by[(lang, g)]['premium']:.2f}" if (lang, g) in rows_by else ""
+                                    for g in genres)] for lang in matrix.languages]
+    return header, rows

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
+    CONTEXT_LEGEND,
+    context_table,
+    genre_table,
     label,
     many_summary,
     money,
@@ -113,6 +116,16 @@ def render(matrix: CostMatrix) -> str:
                     f"({escape(language_name(lang))}). Green: the row is cheaper; red: dearer.</p>")
         body.append('<table class="matrix"><thead><tr><th></th>' + "".join(f"<th>{escape(s)}</th>" for s in short) +
                     "</tr></thead><tbody>" + "".join(cells) + "</tbody></table>")
+    for heading_text, legend, (header, rows) in (
+            ("Effective context per language", CONTEXT_LEGEND, context_table(matrix)),
+            ("Premium by genre", f"Tokens of each corpus document relative to its English original, under the "
+                                 f"tokenizer of {matrix.base}.", genre_table(matrix))):
+        if rows:
+            body.append(f"<h2>{heading_text}</h2><p class=legend>{escape(legend)}</p><table><thead><tr>" +
+                        "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead><tbody>" +
+                        "".join("<tr><th>" + escape(r[0]) + "</th>" + "".join(f"<td class=num>{escape(v)}</td>"
+                                                                              for v in r[1:]) + "</tr>"
+                                for r in rows) + "</tbody></table>")
     published = published_rows(matrix)
     if published:
         body.append("<h2>Against the published figures</h2><table><thead><tr><th>offering</th><th>published</th>"
@@ -129,6 +142,7 @@ def render(matrix: CostMatrix) -> str:
     body.append(f"<li>Corpus {escape(prov['corpus']['name'])}, sha256 {prov['corpus']['sha256'][:16]}; "
                 f"{escape(prov['content_unit'])}; {escape(prov['counting_protocol'])}.</li>")
     body.append(f"<li>Workload: {escape(prov['workload'])}.</li>")
+    body.append(f"<li>Documents: {escape(prov['genre'])}.</li>")
     for gone in prov.get("left_out", []):
         body.append(f"<li>Left out: {escape(gone['offering'])}: {escape(gone['reason'])}.</li>")
     for ref in matrix.offerings:

@@ -22,6 +22,7 @@ def render(matrix: CostMatrix) -> str:
         "relative": matrix.relative_rows,
         "absolute": matrix.absolute_rows,
         "premiums": matrix.premium_rows,
+        "genres": matrix.genre_rows,
         "published": published_rows(matrix),
         "provenance": matrix.provenance,
     }

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
+    CONTEXT_LEGEND,
+    context_table,
+    genre_table,
     label,
     many_summary,
     money,
@@ -59,6 +62,15 @@ def render(matrix: CostMatrix) -> str:
         out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid[i])]
                                      for i in range(len(short))], "l" + "r" * len(short))
         out.append("")
+    header, rows = context_table(matrix)
+    if rows:
+        out += ["## Effective context per language", "", CONTEXT_LEGEND, ""]
+        out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
+    header, rows = genre_table(matrix)
+    out += ["## Premium by genre", "",
+            f"Tokens of each corpus document relative to its English original, under "
+            f"{matrix.row(matrix.languages[0], matrix.base)['tokenizer']} (the tokenizer of {matrix.base}).", ""]
+    out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
     published = published_rows(matrix)
     if published:
         out += ["## Against the published figures", "",
@@ -75,6 +87,7 @@ def render(matrix: CostMatrix) -> str:
                f"{prov['corpus']['documents']} documents, sha256 {prov['corpus']['sha256'][:16]}); content unit: "
                f"{prov['content_unit']}; {prov['counting_protocol']}.")
     out.append(f"- Workload: {prov['workload']}.")
+    out.append(f"- Documents: {prov['genre']}.")
     for gone in prov.get("left_out", []):
         out.append(f"- Left out: {gone['offering']}: {gone['reason']}.")
     for ref in matrix.offerings:
