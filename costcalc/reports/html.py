@@ -17,6 +17,7 @@ from costcalc.reports.common import (
     money,
     overview,
     published_rows,
+    ratio_header,
     ratio_text,
     summary,
     title,
@@ -77,16 +78,17 @@ def render(matrix: CostMatrix) -> str:
     if many:
         header, rows = overview(matrix)
         body.append(f'<p class="summary">{escape(many_summary(matrix))}</p>')
-        body.append(f"<h2>{escape(label(matrix, matrix.base))} relative to each offering</h2>")
+        body.append(f"<h2>Each offering's {escape(ratio_header(matrix))}</h2>")
         cells = "".join(
             f"<tr><th>{escape(row[0])}</th>" + "".join(
-                f'<td class=cell style="background:{_colour(1 / matrix.row(lang, o)["ratio"])}">{escape(v)}</td>'
+                f'<td class=cell style="background:{_colour(matrix.row(lang, o)["ratio"])}">{escape(v)}</td>'
                 for o, v in zip(matrix.offerings, row[1:], strict=True)) + "</tr>"
             for lang, row in zip(matrix.languages, rows, strict=True))
         body.append('<table class="matrix"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in header) +
                     f"</tr></thead><tbody>{cells}</tbody></table>")
-        body.append(f'<p class="legend">Each cell: cost on {escape(matrix.base)} divided by cost on the column '
-                    "offering, for the same content. Green: the column offering is cheaper; red: dearer.</p>")
+        body.append(f'<p class="legend">Each cell: cost on the column offering divided by cost on '
+                    f"{escape(matrix.base)}, for the same content. Green: the column offering is cheaper than "
+                    "the base; red: dearer.</p>")
     else:
         body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
     for lang in matrix.languages:
