@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from costcalc._paths import data_dir
-from costcalc.errors import InputError, closest
+from costcalc.errors import InputError, UsageError, closest
 from costcalc.languages import normalize
 
 BUNDLED = "costcalc-parallel-v1"
@@ -89,7 +89,7 @@ class Corpus:
             lang = normalize(code)
             if lang not in self.by_lang:
                 hint = closest(lang, self.languages) or f"available: {', '.join(self.languages)}"
-                raise InputError(f"language {code!r} is not in corpus {self.name!r}", hint)
+                raise UsageError(f"language {code!r} is not in corpus {self.name!r}", hint)
             out.append(lang)
         return out
 
@@ -218,7 +218,7 @@ def load_corpus(source: str | Path = "bundled", *, lang: str = "und") -> Corpus:
     path = Path(source)
     if not path.exists():
         sets = bundled_sets()
-        raise InputError(f"no corpus {str(source)!r}: not a bundled set nor a file or directory",
+        raise UsageError(f"no corpus {str(source)!r}: not a bundled set nor a file or directory",
                          closest(str(source), sets) or f"bundled sets: {', '.join(sets)}")
     if path.is_file():
         if path.suffix == ".jsonl":

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from costcalc.errors import InputError
+from costcalc.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +75,22 @@ PRESET_CURRENT = {
 }
 
 
+# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
+DEFINITIONS = {
+    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
+            "currency, under the stated workload",
+    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
+    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
+}
+
+
+def _ratio(cost: Decimal, base_cost: Decimal) -> float:
+    """cost(offering) / cost(base); infinite when the base is free and the offering is not."""
+    if base_cost:
+        return float(cost / base_cost)
+    return 1.0 if cost == base_cost else math.inf
+
+
 def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
     """What `units` tokens (or characters) cost at a price per 1M of them; None when either is unknown."""
     return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
@@ -94,16 +110,16 @@ class Workload:
         for name in ("output_ratio", "cached_share", "batch_share"):
             object.__setattr__(self, name, Decimal(str(getattr(self, name))))
         if self.direction not in ("input", "output", "mixed"):
-            raise InputError(f"unknown direction {self.direction!r}", "use input, output or mixed")
+            raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
         for name in ("cached_share", "batch_share"):
             value = getattr(self, name)
             if not Decimal(0) <= value <= Decimal(1):
-                raise InputError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
+                raise UsageError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
                                  f"e.g. --{name.replace('_', '-')} 0.25")
         if self.output_ratio < 0:
-            raise InputError(f"output-ratio must not be negative, got {self.output_ratio}")
+            raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
         if self.direction == "mixed" and self.output_ratio == 0:
-            raise InputError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
+            raise UsageError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
 
     @property
     def units(self) -> tuple[Decimal, Decimal]:
@@ -154,7 +170,7 @@ class CostMatrix:
     get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
 
     absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
-    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(base) / cost(offering)
+    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
     premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
     provenance: dict[str, Any]
     base: str
@@ -204,6 +220,26 @@ class CostMatrix:
 
         return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
 
+    def to_cache(self) -> dict[str, Any]:
+        """The fields as plain data (Decimal and date kept) for the JSON result cache."""
+        from dataclasses import fields
+
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_cache(cls, data: Any) -> CostMatrix | None:
+        """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
+        from dataclasses import fields
+
+        names = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or set(data) != names:
+            return None
+        return cls(**data)
+
+    def __repr__(self) -> str:
+        return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "
+                f"as of {self.provenance.get('as_of')}, {self.provenance.get('currency')}>")
+
     def to_markdown(self) -> str:
         from costcalc.reports import render
 
@@ -232,14 +268,24 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -
         if off.ref not in {o.ref for o in offerings}:
             offerings.append(off)
     if not offerings:
-        raise InputError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
+        raise UsageError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
     base_off = book.lookup(base)
     if base_off.ref not in {o.ref for o in offerings}:
-        raise InputError(f"base {base!r} is not among the compared offerings",
+        raise UsageError(f"base {base!r} is not among the compared offerings",
                          f"add -m {base} or choose --base from: {', '.join(o.ref for o in offerings)}")
     for off in offerings:
         off.entry(as_of)  # raises "no price for X on D; first price from D0"
     return offerings, base_off
+
+
+def _ref_or_none(book: PriceBook, name: str) -> str | None:
+    """The canonical ref of `name`, or None when this price book (e.g. a user's own) does not have it."""
+    from costcalc.errors import UnknownOfferingError
+
+    try:
+        return book.lookup(name).ref
+    except UnknownOfferingError:
+        return None
 
 
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
@@ -253,7 +299,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     from costcalc.genre import rate as genre_rate
 
     if not languages:
-        raise InputError("nothing to compare: no languages selected", "pass -l LANG or -l all")
+        raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
     offerings, base_off = _offerings(book, models, base, as_of)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
@@ -310,16 +356,16 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
         for off in offerings:
             cost = costs[off.ref]
             relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
-                             "ratio": float(costs[base_off.ref] / cost) if cost else math.inf,
+                             "ratio": _ratio(cost, costs[base_off.ref]),
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
     provenance.update(_genre_provenance(corpus, genres))
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
-            and base_off.ref == book.lookup(PUBLISHED_DEFAULT["base"]).ref and workload == Workload()):
-        published = {book.lookup(k).ref: v for k, v in PUBLISHED_DEFAULT["ratios"].items()
-                     if book.lookup(k).ref in quotes}
+            and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
+        published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
+                     if _ref_or_none(book, k) in quotes}
     documents = {"chars": {lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])}
                            for lang in sorted({*languages, reference})},
                  "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
@@ -419,8 +465,8 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
                       skip_unavailable, installed, genre_request)
     results = ResultCache()
-    cached = results.get(key) if digest is not None else None
-    if isinstance(cached, CostMatrix):
+    cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
+    if cached is not None:
         return cached
     text = load_corpus(corpus)
     if isinstance(language, str):
@@ -446,7 +492,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
                      genres=_genre_map(genres, text))
     matrix.provenance["left_out"] = left_out
     if digest is not None:
-        results.put(key, matrix)
+        results.put(key, matrix.to_cache())
     return matrix
 
 
@@ -471,15 +517,13 @@ def _not_installed(names: set[str]) -> dict[str, str]:
 
 
 def _result_key(*inputs: Any) -> str:
-    """sha256 over every input of a comparison, the tokenizer manifest and costcalc's version."""
+    """sha256 over every input of a comparison, costcalc's installed code (which includes the tokenizer
+    manifest) and the versions of the tokenizer libraries: a code change or an upgrade gives a new key."""
     import hashlib
 
     from costcalc import __version__
-    from costcalc.cache import RESULT_FORMAT
+    from costcalc.cache import code_fingerprint, library_versions
 
-    # The tokenizer manifest by path: importing costcalc.tokenizers would cost more than the whole cached run.
-    manifest = Path(__file__).parent / "tokenizers" / "assets" / "MANIFEST.yaml"
-    digest = hashlib.sha256(f"{__version__}|{RESULT_FORMAT}|".encode())
-    digest.update(manifest.read_bytes())
+    digest = hashlib.sha256(f"{__version__}|{code_fingerprint()}|{library_versions()}|".encode())
     digest.update(repr(inputs).encode())
     return digest.hexdigest()

@@ -96,6 +96,6 @@ def _plot(matrix, path: Path) -> None:
     else:
         grid = matrix.relative.pivot(index="language", columns="offering", values="ratio")[matrix.offerings]
         grid = grid.astype(float)
-        title = f"Cost of {matrix.base} / cost of column, per language, prices as of {prov['as_of']}"
+        title = f"Cost of column / cost of {matrix.base}, per language, prices as of {prov['as_of']}"
     grid = grid.rename(columns=lambda c: c.split("/")[-1], index=lambda i: i.split("/")[-1])
     heatmap(grid, path, title=title, caption=caption)

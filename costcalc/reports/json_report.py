@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from costcalc.costing import DEFINITIONS
 from costcalc.jsonable import dumps
 from costcalc.reports.common import published_rows
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 def render(matrix: CostMatrix) -> str:
     payload = {
         "report": "costcalc relative cost",
+        "definitions": DEFINITIONS,
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,

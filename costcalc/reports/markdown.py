@@ -14,6 +14,7 @@ from costcalc.reports.common import (
     money,
     overview,
     published_rows,
+    ratio_header,
     ratio_text,
     summary,
     title,
@@ -35,7 +36,7 @@ def render(matrix: CostMatrix) -> str:
     out = [f"# {title(matrix)}", ""]
     if many:
         header, rows = overview(matrix)
-        out += [many_summary(matrix), "", f"## {label(matrix, matrix.base)} relative to each offering", ""]
+        out += [many_summary(matrix), "", f"## Each offering's {ratio_header(matrix)}", ""]
         out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
     else:
         for lang in matrix.languages:
@@ -50,7 +51,7 @@ def render(matrix: CostMatrix) -> str:
                          f"{r['premium']:.2f}", money(r["input_price"], 2), money(r["output_price"], 2),
                          money(r["cost"]), ratio_text(r["ratio"])])
         out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
-                       "output /1M", f"cost ({prov['currency']})", f"{matrix.base.split('/')[-1]} costs"],
+                       "output /1M", f"cost ({prov['currency']})", ratio_header(matrix)],
                       rows, "llrrrrrr")
         out.append("")
         if many:
@@ -74,7 +75,7 @@ def render(matrix: CostMatrix) -> str:
     if published:
         out += ["## Against the published figures", "",
                 f"Published: {language_name(matrix.languages[0])} input on {prov['as_of']}, "
-                f"{matrix.base} relative to each offering.", ""]
+                f"read as cost of {matrix.base} / cost of each offering (the inverse of the ratio column).", ""]
         rows = [[label(matrix, p["offering"]), ratio_text(p["published"]), ratio_text(p["ours"]),
                  f"{p['difference_pct']:+.0f} %", "; ".join(p["reasons"])] for p in published]
         out += _table(["offering", "published", "ours", "difference", "why they differ"], rows, "lrrrl")
