@@ -233,7 +233,16 @@ def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None
         if parsed is not None:
             loaded.append(parsed)
     problems += _cross_checks(loaded, fx, sources)
+    problems += _calibration_problems(root)
     return [(f.path, f.table) for f in loaded], fx, sources or {}, problems
+
+
+def _calibration_problems(root: Path) -> list[str]:
+    """Problems in the shipped calibrations of closed tokenizers (pricing/calibrations/*.yaml)."""
+    from costcalc.calibrate.store import check_file
+    from costcalc.calibrate.store import table_files as calibration_files
+
+    return [p for path in calibration_files(root) for p in check_file(path)[1]]
 
 
 def load_tables(root: Path) -> LoadedTables:
