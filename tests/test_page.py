@@ -237,7 +237,9 @@ def test_hover_shows_provenance_with_fx_for_a_converted_price(page, tmp_path, ru
     page.hover("#cost-table td[data-offering='mistral/mistral-medium-2312']")
     tip = page.inner_text("#tip")
     assert "Price entry from 2023-12-11" in tip and "Billed 2.5/7.5 EUR, converted at 1.0946 (rate of 2023-12-15" in tip
-    assert "Source: test: MDOCS 55483de4 (confidence high); https://mistral.ai/pricing" in tip
+    assert "Source: Mistral AI platform docs: Pricing (retrieved 2024-01-03) (confidence high)." in tip
+    assert page.get_attribute("#tip a", "href") == ("https://github.com/mistralai/platform-docs-public/blob/"
+                                                     "55483de4d453c025c840ff234f66247ceefea0aa/docs/platform/05-pricing.md")
 
 
 def test_effective_context_cells_equal_the_library(browser, tmp_path):

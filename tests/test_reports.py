@@ -102,6 +102,7 @@ def test_html_is_well_formed_self_contained_and_marks_estimates(run):
     assert offerings["demo/hidden-tokenizer"]["confidence"] == "low"
     assert offerings["demo/hidden-tokenizer"]["note"] == "A conflicting source says 1.30/1.70."
     assert data["view"]["languages"] == ["it", "ja"] and data["view"]["base"] == "demo/euro-model"
+    assert offerings["demo/hidden-tokenizer"]["sources"][0]["url"] == "https://example.invalid/pricing"
 
 
 def test_plot_writes_a_png(run, tmp_path):

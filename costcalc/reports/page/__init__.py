@@ -51,7 +51,7 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
             "tiers": info.get("tiers") or [], "effective_from": info["effective_from"],
             "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
             "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
-            "source": info["source"], "source_url": info.get("source_url") or info.get("pricing_url"),
+            "source": info["source"], "sources": info.get("sources") or [],
             "confidence": info["confidence"], "note": info["note"],
         })
     languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))

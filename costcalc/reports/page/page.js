@@ -404,6 +404,17 @@
   document.addEventListener("focusin", (e) => { const n = e.target.closest("[aria-describedby=tip]"); if (n) showTip(n); else hideTip(); });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip(); });
 
+  function citations(o) { // each source as "title (retrieved date)" linking to its address
+    if (!o.sources.length) return [o.source];
+    const out = [];
+    o.sources.forEach((s, i) => {
+      if (i) out.push("; ");
+      out.push(s.url ? el("a", {href: s.url, text: s.title}) : s.title);
+      if (s.retrieved) out.push(` (retrieved ${s.retrieved})`);
+    });
+    return out;
+  }
+
   function provenance(lang, ref, c) {
     const o = OFF.get(ref), lines = [];
     const line = (...parts) => lines.push(el("p", {}, ...parts));
@@ -419,8 +430,7 @@
     line(`Price entry from ${o.effective_from}: ${parts.join(", ")} ${D.currency} per 1M ${o.unit}s.`);
     line(o.fx_rate ? `Billed ${o.billed_input}/${o.billed_output} ${o.billed_currency}, converted at ${o.fx_rate} ` +
       `(rate of ${o.fx_date}, ${D.fx_source}).` : `Billed in ${o.billed_currency}: no conversion.`);
-    const src = o.source_url ? el("a", {href: o.source_url, text: o.source_url}) : null;
-    line(`Source: ${o.source} (confidence ${o.confidence})`, src ? "; " : "", src, ".");
+    line("Source: ", ...citations(o), ` (confidence ${o.confidence}).`);
     if (o.note) line(`Note: ${o.note}`);
     for (const n of c.notes) line(`Workload: ${n}.`);
     line(`Corpus ${D.corpus.name} (sha256 ${D.corpus.sha256.slice(0, 16)}), ${c.docs} documents; ` +
@@ -609,10 +619,9 @@
     ];
     for (const gone of D.left_out) items.push(li(`Left out: ${gone.offering}: ${gone.reason}.`));
     for (const o of D.offerings) {
-      const src = o.source_url ? el("a", {href: o.source_url, text: o.source_url}) : null;
       items.push(li(`${o.ref}: ${o.billed_input}/${o.billed_output} ${o.billed_currency} per 1M ${o.unit}s from ` +
-        `${o.effective_from}${o.fx_rate ? `, converted at ${o.fx_rate} (${o.fx_date})` : ""}; source: ${o.source} ` +
-        `(confidence ${o.confidence})`, src ? "; " : "", src, `. Counting: ${o.counting}.`));
+        `${o.effective_from}${o.fx_rate ? `, converted at ${o.fx_rate} (${o.fx_date})` : ""}; source: `,
+      ...citations(o), ` (confidence ${o.confidence}). Counting: ${o.counting}.`));
     }
     $("sources").replaceChildren(...items);
   }
