@@ -127,6 +127,19 @@ def test_genre_weighting_matches_the_cli_json(page, current_page, run):
     assert payload["provenance"]["genre"] in page.inner_text("#lede")
 
 
+@pytest.mark.parametrize(("fragment", "options"), [
+    ("#cached-share=0.5&cache-write-share=0.2&cache-ttl=1h&endpoint=regional",
+     ["--cached-share", "0.5", "--cache-write-share", "0.2", "--cache-ttl", "1h", "--endpoint", "regional"]),
+    ("#direction=mixed&output-ratio=0.25&prompt-tokens=250000&batch-share=0.5",
+     ["--direction", "mixed", "--output-ratio", "0.25", "--prompt-tokens", "250000", "--batch-share", "0.5"]),
+    ("#cache-write-share=1&prompt-tokens=1000", ["--cache-write-share", "1", "--prompt-tokens", "1000"]),
+])
+def test_every_price_component_matches_the_cli_json(page, current_page, run, fragment, options):
+    _open(page, current_page, fragment)
+    assert page.inner_text("#messages") == ""
+    _assert_matches_json(page, _json(run, *options))
+
+
 def test_output_direction_other_base_and_a_subset(page, current_page, run):
     fragment = "#l=ja&m=openai/gpt-5-mini,anthropic/claude-haiku-4-5&base=anthropic/claude-haiku-4-5&direction=output"
     _open(page, current_page, fragment)
@@ -166,6 +179,10 @@ def test_a_view_reopens_exactly_from_its_link(page, current_page):
     ("#genre=news-report=0", "gives no genre a weight"),
     ("#base=openai/gpt-4", "base “openai/gpt-4” (not among the offerings shown)"),
     ("#colour=red", "unknown setting “colour”"),
+    ("#cache-ttl=2h", "cache-ttl “2h” (use 5m or 1h): using 5m"),
+    ("#endpoint=moon", "endpoint “moon” (use global or regional): using global"),
+    ("#prompt-tokens=0", "prompt-tokens “0” (must be a whole number from 1 to 1000000000): using none"),
+    ("#cached-share=0.7&cache-write-share=0.5", "more than all of the input: using no cache writes"),
 ])
 def test_a_bad_fragment_is_shown_and_falls_back(page, current_page, run, fragment, shown):
     _open(page, current_page, fragment)
@@ -278,3 +295,29 @@ def test_screenshots_at_desktop_and_phone_width(browser, current_page, tmp_path_
         pg.close()
     print(f"\nscreenshots: {out}")
     assert sorted(p.name for p in out.glob("page-*.png")) == ["page-desktop.png", "page-phone.png"]
+
+
+@pytest.mark.parametrize("fragment", [
+    "#endpoint=regional&batch-share=0.5&prompt-tokens=300000&direction=mixed&output-ratio=2",
+    "#cache-write-share=0.4&cache-ttl=1h&cached-share=0.3&batch-share=1",
+    "#cache-write-share=0.25&prompt-tokens=250000&endpoint=regional",
+])
+def test_provider_rules_and_tiers_match_the_cli_json(page, run, tmp_path, fragment):
+    """Batch, 1-hour cache writes and regional uplift derived by provider rules, and a tier's batch price."""
+    from tests.conftest import write_pricing
+    from tests.test_price_components import TABLE
+
+    pricing = write_pricing(tmp_path / "p", {"test": TABLE})
+    args = ["report", "-l", "it", "-l", "hi", "-m", "test/explicit", "-m", "test/ruled", "--as-of", "2024-06-01",
+            "--pricing-dir", str(pricing), "--workers", "1"]
+    path = tmp_path / "rules.html"
+    assert run(*args, "--format", "html", "-o", str(path)).exit_code == 0
+    _open(page, path, fragment)
+    assert page.inner_text("#messages") == ""
+    options = []
+    for item in fragment[1:].split("&"):
+        name, value = item.split("=")
+        options += [f"--{name}", value]
+    result = run(*args, *options, "--format", "json")
+    assert result.exit_code == 0, result.output
+    _assert_matches_json(page, json.loads(result.stdout))

@@ -8,22 +8,35 @@
   const LANGS = D.languages.map((l) => l.code);
   const GENRES = D.genres.map((g) => g.id);
   const langName = (code) => D.language_names[code] || code;
-  // Workload fields the library knows, in the order it lists them; each one gets a control and a fragment key.
-  const FIELD_INFO = {
-    output_ratio: {label: "Output tokens per input token", min: 0, max: 1000, step: "0.05", mixedOnly: true},
-    cached_share: {label: "Share of input read from the prompt cache", min: 0, max: 1, step: "0.05"},
-    cache_write_share: {label: "Share of input written to the prompt cache", min: 0, max: 1, step: "0.05"},
-    batch_share: {label: "Share sent through batch APIs", min: 0, max: 1, step: "0.05"},
-    prompt_tokens: {label: "Prompt size in tokens (long-context tiers)", min: 0, max: 1e9, step: "1000", tiers: true},
+  // The workload fields of costcalc.costing.Workload: a control and a fragment key each (output-ratio, ...).
+  const number = (min, max, integer) => (raw) => {
+    const v = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v)))
+      return {error: `must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}`};
+    return {value: v};
   };
-  const FIELDS = Object.keys(D.view.workload).filter((k) => k !== "direction")
-    .filter((k) => !FIELD_INFO[k] || !FIELD_INFO[k].tiers || D.offerings.some((o) => o.tiers.length));
+  const FIELD_INFO = {
+    output_ratio: {label: "Output tokens per input token", parse: number(0, 1000), step: "0.05", mixedOnly: true},
+    cached_share: {label: "Share of input read from the prompt cache", parse: number(0, 1), step: "0.05"},
+    cache_write_share: {label: "Share of input written to the prompt cache", parse: number(0, 1), step: "0.05"},
+    cache_ttl: {label: "Cache lifetime of the writes", choices: [["5m", "5 minutes"], ["1h", "1 hour"]]},
+    batch_share: {label: "Share sent through batch APIs", parse: number(0, 1), step: "0.05"},
+    prompt_tokens: {label: "Prompt size in tokens (selects long-context tiers; empty: the base tier)",
+      parse: (raw) => (raw.trim() === "" || raw === "none" ? {value: null} : number(1, 1e9, true)(raw)), step: "1000",
+      tiers: true},
+    endpoint: {label: "Endpoint", choices: [["global", "global"], ["regional", "regional (provider's uplift)"]]},
+  };
+  const FIELDS = Object.keys(D.view.workload).filter((k) => k !== "direction" && FIELD_INFO[k])
+    .filter((k) => !FIELD_INFO[k].tiers || D.offerings.some((o) => o.tiers.length));
   const key = (field) => field.replace(/_/g, "-");
   const num = (v) => (v === null || v === undefined ? null : Number(v));
 
   function defaults() {
     const w = {direction: D.view.workload.direction || "input"};
-    for (const f of FIELDS) w[f] = Number(D.view.workload[f] || 0);
+    for (const f of FIELDS) {
+      const v = D.view.workload[f];
+      w[f] = FIELD_INFO[f].choices || v === null ? v : Number(v);
+    }
     return {langs: D.view.languages.slice(), offs: D.view.offerings.slice(), base: D.view.base, workload: w,
       genres: D.view.genres ? Object.fromEntries(Object.entries(D.view.genres).map(([g, x]) => [g, Number(x)])) : null,
       chart: D.view.base};
@@ -38,24 +51,59 @@
     return [1, w.output_ratio];
   }
 
+  // The prices of the tier a request of prompt_tokens falls in; mirrors costcalc.costing._tier_prices.
+  function tierPrices(o, w, notes) {
+    const p = {...o.prices};
+    if (!o.tiers.length) return p;
+    if (w.prompt_tokens == null) {
+      notes.push(`long-context prices above ${o.tiers[0].above} prompt tokens not applied (costed at the base ` +
+        "tier); give a prompt size to select a tier");
+      return p;
+    }
+    const tier = o.tiers.slice().reverse().find((t) => w.prompt_tokens > t.above);
+    if (!tier) return p;
+    notes.push(`long-context tier: prompts above ${tier.above} tokens`);
+    for (const name of ["input", "output", "cached_input", "cache_write", "cache_write_1h"]) {
+      if (tier[name] != null) p[name] = tier[name];
+      else if (p[name] != null) notes.push(`the tier lists no ${name} price: the base-tier price is used`);
+    }
+    for (const [name, base] of [["batch_input", "input"], ["batch_output", "output"]]) {
+      if (name in o.derived && o.batch_factor != null && p[base] != null) p[name] = p[base] * o.batch_factor;
+      else if (p[name] != null) notes.push(`no long-context ${name} price: the base-tier batch price is used`);
+    }
+    return p;
+  }
+
   // Effective price per 1M units under the workload; mirrors costcalc.costing._blend.
   function blend(o, w) {
-    const p = o.prices, notes = [];
-    const baseIn = num(p.input) ?? 0, baseOut = num(p.output) ?? 0;
+    const notes = [];
     const [shareIn, shareOut] = units(w);
-    if (shareIn && p.input == null) return {error: "no input price"};
-    if (shareOut && p.output == null) return {error: "no output price (an embedding model?)"};
-    const c = w.cached_share || 0, b = w.batch_share || 0;
+    if (shareIn && o.prices.input == null) return {error: "no input price"};
+    if (shareOut && o.prices.output == null) return {error: "no output price (an embedding model?)"};
+    const p = tierPrices(o, w, notes);
+    const baseIn = num(p.input) ?? 0, baseOut = num(p.output) ?? 0;
+    const read = w.cached_share || 0, write = w.cache_write_share || 0, b = w.batch_share || 0;
     let cached = num(p.cached_input);
-    if (c && cached == null) { notes.push("no cached-input price: cached share billed at the input price"); cached = baseIn; }
-    const standardIn = (1 - c) * baseIn + c * (cached ?? 0);
+    if (read && cached == null) { notes.push("no cached-input price: cached share billed at the input price"); cached = baseIn; }
+    let written = num(p[w.cache_ttl === "1h" ? "cache_write_1h" : "cache_write"]);
+    if (write && written == null) {
+      notes.push(`no ${w.cache_ttl || "5m"} cache-write price: cache writes billed at the input price`);
+      written = baseIn;
+    }
+    const standardIn = (1 - read - write) * baseIn + read * (cached ?? 0) + write * (written ?? 0);
     let batchIn = num(p.batch_input), batchOut = num(p.batch_output);
     if (b && (batchIn == null || batchOut == null)) {
       notes.push("no batch price: batch share billed at the standard price");
       batchIn = batchIn || standardIn; batchOut = batchOut || baseOut;
     }
-    const effIn = (1 - b) * standardIn + b * (b ? batchIn : 0);
-    const effOut = (1 - b) * baseOut + b * (b ? batchOut : 0);
+    let effIn = (1 - b) * standardIn + b * (b ? batchIn : 0);
+    let effOut = (1 - b) * baseOut + b * (b ? batchOut : 0);
+    if (w.endpoint === "regional") {
+      if (o.regional_uplift != null) {
+        notes.push(`regional endpoint: list prices x ${o.regional_uplift} (provider rule)`);
+        effIn *= o.regional_uplift; effOut *= o.regional_uplift;
+      } else notes.push("the provider lists no regional uplift: list prices");
+    }
     return {price: effIn * shareIn + effOut * shareOut, effIn, effOut, notes};
   }
 
@@ -114,9 +162,10 @@
       mixed: `input plus ${w.output_ratio} output tokens per input token`}[w.direction];
     const extras = [];
     if (w.cached_share) extras.push(`${pct(w.cached_share)} cached`);
-    if (w.cache_write_share) extras.push(`${pct(w.cache_write_share)} written to the cache`);
+    if (w.cache_write_share) extras.push(`${pct(w.cache_write_share)} written to the ${w.cache_ttl || "5m"} cache`);
     if (w.batch_share) extras.push(`${pct(w.batch_share)} batch`);
-    if (w.prompt_tokens) extras.push(`prompts of ${w.prompt_tokens} tokens`);
+    if (w.prompt_tokens != null) extras.push(`${w.prompt_tokens} prompt tokens per request`);
+    if (w.endpoint) extras.push(`${w.endpoint} endpoint`);
     return text + (extras.length ? ` (${extras.join(", ")})` : "");
   }
 
@@ -136,7 +185,7 @@
     if (!same(state.offs, d.offs)) p.push(["m", state.offs.join(",")]);
     if (state.base !== d.base) p.push(["base", state.base]);
     if (state.workload.direction !== d.workload.direction) p.push(["direction", state.workload.direction]);
-    for (const f of FIELDS) if (state.workload[f] !== d.workload[f]) p.push([key(f), String(state.workload[f])]);
+    for (const f of FIELDS) if (state.workload[f] !== d.workload[f]) p.push([key(f), String(state.workload[f] ?? "none")]);
     const g = state.genres ? Object.entries(state.genres).map(([k, v]) => `${k}=${v}`).join(",") : "";
     const dg = d.genres ? Object.entries(d.genres).map(([k, v]) => `${k}=${v}`).join(",") : "";
     if (g !== dg) p.push(["genre", g || "all"]);
@@ -145,6 +194,15 @@
   }
 
   // Reads a fragment into the state; returns what it ignored, each with the value used instead.
+  function parseField(f, raw) {
+    const info = FIELD_INFO[f];
+    if (info.choices) {
+      const ok = info.choices.map(([v]) => v);
+      return ok.includes(raw) ? {value: raw} : {error: `use ${ok.join(" or ")}`};
+    }
+    return info.parse(raw);
+  }
+
   function fromHash(hash) {
     const s = defaults(), ignored = [];
     const params = new URLSearchParams(hash.replace(/^#/, ""));
@@ -180,10 +238,13 @@
     }
     for (const f of FIELDS) {
       if (!params.has(key(f))) continue;
-      const raw = params.get(key(f)), v = Number(raw), info = FIELD_INFO[f] || {min: 0, max: Infinity};
-      if (raw.trim() === "" || !Number.isFinite(v) || v < info.min || v > info.max)
-        ignored.push(`${key(f)} “${raw}” (must be a number from ${info.min} to ${info.max}): using ${s.workload[f]}`);
-      else s.workload[f] = v;
+      const raw = params.get(key(f)), got = parseField(f, raw);
+      if (got.error) ignored.push(`${key(f)} “${raw}” (${got.error}): using ${s.workload[f] ?? "none"}`);
+      else s.workload[f] = got.value;
+    }
+    if ((s.workload.cached_share || 0) + (s.workload.cache_write_share || 0) > 1) {
+      ignored.push("cached-share plus cache-write-share is more than all of the input: using no cache writes");
+      s.workload.cache_write_share = 0;
     }
     if (s.workload.direction === "mixed" && !(s.workload.output_ratio > 0)) {
       ignored.push("direction mixed needs output-ratio above 0: showing input");
@@ -263,10 +324,11 @@
     box.append(el("p", {class: "hint", id: "no-match", hidden: "", text: "No offering matches the search."}));
     const wf = $("workload-fields");
     for (const f of FIELDS) {
-      const info = FIELD_INFO[f] || {label: key(f), min: 0, max: 1e9, step: "any"};
-      wf.append(el("div", {class: "field", "data-field": f}, el("label", {for: `w-${f}`, text: info.label}),
-        el("input", {type: "number", id: `w-${f}`, min: info.min, max: info.max === Infinity ? null : info.max,
-          step: info.step, inputmode: "decimal"})));
+      const info = FIELD_INFO[f];
+      const control = info.choices
+        ? el("select", {id: `w-${f}`}, ...info.choices.map(([v, text]) => el("option", {value: v, text})))
+        : el("input", {type: "number", id: `w-${f}`, step: info.step, inputmode: "decimal"});
+      wf.append(el("div", {class: "field", "data-field": f}, el("label", {for: `w-${f}`, text: info.label}), control));
     }
     $("genre-hint").textContent = `Weights per corpus genre (the share of the content each one stands for). ` +
       `Leave all empty for the default: ${D.genre_default}.`;
@@ -310,7 +372,7 @@
     $("direction").value = state.workload.direction;
     for (const f of FIELDS) {
       const input = $(`w-${f}`);
-      if (document.activeElement !== input || Number(input.value) !== state.workload[f]) input.value = state.workload[f];
+      if (document.activeElement !== input) input.value = state.workload[f] ?? "";
       const info = FIELD_INFO[f];
       input.closest(".field").hidden = Boolean(info && info.mixedOnly && state.workload.direction !== "mixed");
     }
@@ -342,12 +404,14 @@
         shown.push("Input plus output needs output tokens per input token: set to 0.25, change it as you need.");
       }
     } else if (t.id.startsWith("w-")) {
-      const f = t.id.slice(2), info = FIELD_INFO[f] || {min: 0, max: Infinity}, v = Number(t.value);
-      if (t.value === "" || !Number.isFinite(v) || v < info.min || v > info.max) {
-        shown.push(`${info.label || f} must be a number from ${info.min} to ${info.max}: kept ${state.workload[f]}.`);
-      } else if (f === "output_ratio" && v === 0 && state.workload.direction === "mixed") {
-        shown.push("Input plus output needs output tokens per input token above 0: kept " + state.workload[f] + ".");
-      } else state.workload[f] = v;
+      const f = t.id.slice(2), got = parseField(f, t.value);
+      const other = {cached_share: "cache_write_share", cache_write_share: "cached_share"}[f];
+      if (got.error) shown.push(`${FIELD_INFO[f].label}: ${got.error}; kept ${state.workload[f] ?? "none"}.`);
+      else if (f === "output_ratio" && got.value === 0 && state.workload.direction === "mixed")
+        shown.push(`Input plus output needs output tokens per input token above 0: kept ${state.workload[f]}.`);
+      else if (other && got.value + (state.workload[other] || 0) > 1)
+        shown.push(`The cache reads and writes together are more than all of the input: kept ${state.workload[f]}.`);
+      else state.workload[f] = got.value;
     } else if (t.id.startsWith("g-")) {
       const w = {};
       for (const g of GENRES) {
@@ -426,8 +490,11 @@
     const p = o.prices, parts = [`input ${p.input ?? "none"}`, `output ${p.output ?? "none"}`];
     if (p.cached_input != null) parts.push(`cached input ${p.cached_input}`);
     if (p.cache_write != null) parts.push(`cache write ${p.cache_write}`);
+    if (p.cache_write_1h != null) parts.push(`1-hour cache write ${p.cache_write_1h}`);
     if (p.batch_input != null) parts.push(`batch ${p.batch_input}/${p.batch_output ?? "none"}`);
     line(`Price entry from ${o.effective_from}: ${parts.join(", ")} ${D.currency} per 1M ${o.unit}s.`);
+    for (const [name, how] of Object.entries(o.derived)) line(`${name}: ${how}.`);
+    if (o.tiers.length) line(`Long-context tiers above ${o.tiers.map((t) => t.above).join(", ")} prompt tokens.`);
     line(o.fx_rate ? `Billed ${o.billed_input}/${o.billed_output} ${o.billed_currency}, converted at ${o.fx_rate} ` +
       `(rate of ${o.fx_date}, ${D.fx_source}).` : `Billed in ${o.billed_currency}: no conversion.`);
     line("Source: ", ...citations(o), ` (confidence ${o.confidence}).`);
