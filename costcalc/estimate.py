@@ -425,7 +425,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
         closed = off.tokenizer in FAMILIES
         results.append(OfferingEstimate(
             off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:") and not closed, tokens, low, high,
-            cost, cost_low, cost_high, currency, price, q.entry.source, q.entry.confidence,
+            cost, cost_low, cost_high, currency, price, q.citation_text(), q.entry.confidence,
             cal.resolve(off.tokenizer, language).to_dict() if closed else None))
     provenance = {"price_table": book.version, "as_of": book.as_of, "direction": direction,
                   "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
