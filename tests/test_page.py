@@ -321,3 +321,20 @@ def test_provider_rules_and_tiers_match_the_cli_json(page, run, tmp_path, fragme
     result = run(*args, *options, "--format", "json")
     assert result.exit_code == 0, result.output
     _assert_matches_json(page, json.loads(result.stdout))
+
+
+def test_a_calibrated_estimate_names_its_calibration_per_language(page, run, tmp_path):
+    from tests.conftest import write_pricing
+    from tests.test_genre import TABLE
+
+    pricing = write_pricing(tmp_path / "p", {"test": TABLE.replace("openai:o200k_base", "anthropic:claude-3")})
+    path = tmp_path / "calibrated.html"
+    result = run("report", "-l", "it", "-m", "test/m1", "-m", "test/m2", "--as-of", "2024-06-01",
+                 "--pricing-dir", str(pricing), "--workers", "1", "--format", "html", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    payload = json.loads(run("report", "-l", "it", "-m", "test/m1", "-m", "test/m2", "--as-of", "2024-06-01",
+                             "--pricing-dir", str(pricing), "--workers", "1", "--format", "json").stdout)
+    label = payload["provenance"]["tokenizers"]["anthropic:claude-3"]["calibration"]["it"]["label"]
+    _open(page, path)
+    page.focus("#cost-table td[data-offering='test/m2']")
+    assert f"calibrated for Italian: {label}" in page.inner_text("#tip")

@@ -25,14 +25,12 @@ def _asset(name: str) -> str:
     return files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
-def _tokenizer_label(tokenizer: str, exact: bool, info: dict[str, Any]) -> str:
-    """How a count was made, in words: exact, or an estimate and how it was obtained."""
+def _tokenizer_label(tokenizer: str, exact: bool) -> str:
+    """How a count was made, in words: exact, or an estimate made with a stand-in (calibrations, per language,
+    are in `calibration`)."""
     if exact:
         return f"exact: counted with {tokenizer}, the model's own tokenizer"
-    how = info.get("calibration") or info.get("label")
-    if how:
-        return f"estimate: {how}"
-    return f"estimate: the vendor's tokenizer is not public; counted with the stand-in {tokenizer}"
+    return f"estimate: the vendor's tokenizer is not public; counted with {tokenizer}"
 
 
 def page_data(matrix: CostMatrix) -> dict[str, Any]:
@@ -45,7 +43,8 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
         offerings.append({
             "ref": ref, "name": info["name"], "provider": info["provider"], "provider_id": ref.split("/")[0],
             "tokenizer": info["tokenizer"], "exact": tok["exact"],
-            "counting": _tokenizer_label(info["tokenizer"], tok["exact"], tok),
+            "counting": _tokenizer_label(info["tokenizer"], tok["exact"]),
+            "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
             "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), "unit": info["unit"],
             "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
             "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},

@@ -486,7 +486,9 @@
     if (c.error) { line(`Not computed: ${c.error}.`); return lines; }
     line(`${money(c.cost)} ${D.currency} per 1M characters of English-equivalent content; ` +
       `${Math.round(c.tokensPer1m).toLocaleString("en")} tokens per 1M English characters (${c.premium.toFixed(2)}x English).`);
-    line(`Counting: ${o.counting}; tokenizer sha256 ${o.fingerprint.slice(0, 16)}.`);
+    const calibrated = o.calibration[lang];
+    line(`Counting: ${o.counting}${calibrated ? `, calibrated for ${langName(lang)}: ${calibrated}` : ""}; ` +
+      `tokenizer sha256 ${o.fingerprint.slice(0, 16)}.`);
     const p = o.prices, parts = [`input ${p.input ?? "none"}`, `output ${p.output ?? "none"}`];
     if (p.cached_input != null) parts.push(`cached input ${p.cached_input}`);
     if (p.cache_write != null) parts.push(`cache write ${p.cache_write}`);
