@@ -223,7 +223,16 @@ class CostMatrix:
         return render(self, "html")
 
 
-def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -> tuple[list[Offering], Offering]:
+def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
+               all_hosts: bool = False) -> tuple[list[Offering], Offering]:
+    from costcalc.hosts import ALL_HOSTS, ModelIndex
+
+    if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
+        index = ModelIndex.of(book)
+        expanded = index.expand(models, as_of, all_hosts)
+        if base.endswith(ALL_HOSTS):
+            base = index.expand([base], as_of)[0]
+        models = expanded
     offerings: list[Offering] = []
     for ref in models:
         off = book.lookup(ref)
@@ -242,13 +251,13 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -
 
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
             as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
-            reference: str = "en", workers: int | None = None, progress=None) -> CostMatrix:
+            reference: str = "en", workers: int | None = None, progress=None, all_hosts: bool = False) -> CostMatrix:
     """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`."""
     from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
 
     if not languages:
         raise InputError("nothing to compare: no languages selected", "pass -l LANG or -l all")
-    offerings, base_off = _offerings(book, models, base, as_of)
+    offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
                          "English-equivalent content", "add English documents to the corpus")
@@ -336,7 +345,7 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
 def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None = None, base: str | None = None,
             as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
-            progress=None, skip_unavailable: bool = False) -> CostMatrix:
+            progress=None, skip_unavailable: bool = False, all_hosts: bool = False) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -366,7 +375,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     optional = optional_tokenizers_dir() if skip_unavailable else None
     installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed)
+                      skip_unavailable, installed, all_hosts, _selfhost_digest(root, models))
     results = ResultCache()
     cached = results.get(key) if digest is not None else None
     if isinstance(cached, CostMatrix):
@@ -391,11 +400,25 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     from costcalc.prices import load_prices
 
     matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
-                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
+                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress,
+                     all_hosts=all_hosts)
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix)
     return matrix
+
+
+def _selfhost_digest(root: Path, models: Sequence[str]) -> str | None:
+    """The self-hosting data files change what a `selfhost/` offering costs: they key the result cache too."""
+    if not any(m.startswith("selfhost/") for m in models):
+        return None
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("gpus.yaml", "throughput.yaml"):
+        path = root / "selfhost" / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
 
 
 def _not_installed(names: set[str]) -> dict[str, str]:

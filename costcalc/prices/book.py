@@ -145,6 +145,10 @@ class PriceBook:
 
     def lookup(self, ref: str) -> Offering:
         """An offering by `provider/model-id`, `provider/alias`, or a bare id/alias that only one provider sells."""
+        if ref.startswith("selfhost/"):  # computed from GPU prices and throughput (costcalc.selfhost)
+            from costcalc.selfhost import offering
+
+            return offering(self, ref)
         if ref in self._index:
             return self._index[ref]
         if "/" not in ref:

@@ -118,6 +118,9 @@ def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | N
         if table is not None:
             loaded.append((path, table))
     problems += _cross_checks(loaded, fx)
+    from costcalc.hosts import check_models
+
+    problems += check_models(root, loaded)
     return loaded, fx, problems
 
 
