@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from costcalc.errors import InputError, NoPriceError, PriceTableError, UnknownOfferingError, closest
+from costcalc.errors import NoPriceError, PriceTableError, UnknownOfferingError, UsageError, closest
 
 if TYPE_CHECKING:
     from costcalc.costing import Workload
@@ -122,7 +122,7 @@ def _read(path: Path, kind: type[BaseModel]) -> Any:
     except ValidationError as e:
         first = e.errors(include_url=False)[0]
         raise PriceTableError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}",
-                              "fix the entry (see docs/selfhost.md in the README section on self-hosting)") from None
+                              "fix the entry (the README section on self-hosting describes the fields)") from None
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class SelfHostData:
             if key == gpu.id or key in gpu.aliases:
                 return gpu
         names = [*self.gpus, *(a for g in self.gpus.values() for a in g.aliases)]
-        raise InputError(f"unknown GPU {name!r}", closest(key, names) or f"choose one of {', '.join(self.gpus)}")
+        raise UsageError(f"unknown GPU {name!r}", closest(key, names) or f"choose one of {', '.join(self.gpus)}")
 
     def price(self, gpu: Gpu, as_of: date) -> GpuPrice | None:
         """The cheapest vendor price of `gpu` in force on `as_of` (each vendor/offer/region: its latest entry),
@@ -196,7 +196,7 @@ class SelfHostQuote:
 
 def _positive(name: str, value: Decimal | int | None, option: str) -> None:
     if value is not None and Decimal(value) <= 0:
-        raise InputError(f"{name} must be positive, got {value}", f"pass {option} with a number above 0")
+        raise UsageError(f"{name} must be positive, got {value}", f"pass {option} with a number above 0")
 
 
 def quote(model: str, gpu: str, gpus: int, *, as_of: str | date | None = None,
@@ -208,13 +208,13 @@ def quote(model: str, gpu: str, gpus: int, *, as_of: str | date | None = None,
     from costcalc.prices import default_pricing_dir, load_prices, parse_date
 
     if gpus < 1:
-        raise InputError(f"--gpus must be at least 1, got {gpus}", "e.g. --gpus 2")
+        raise UsageError(f"--gpus must be at least 1, got {gpus}", "e.g. --gpus 2")
     _positive("--usd-per-gpu-hour", usd_per_gpu_hour, "--usd-per-gpu-hour")
     _positive("--prefill-tps", prefill_tps, "--prefill-tps")
     _positive("--decode-tps", decode_tps, "--decode-tps")
     utilisation = Decimal(str(utilisation))
     if not Decimal(0) < utilisation <= Decimal(1):
-        raise InputError(f"--utilisation must be in (0, 1], got {utilisation}", "e.g. --utilisation 0.6")
+        raise UsageError(f"--utilisation must be in (0, 1], got {utilisation}", "e.g. --utilisation 0.6")
     day = parse_date(as_of)
     root = Path(pricing_dir) if pricing_dir is not None else (book.root if book else default_pricing_dir())
     book = book or load_prices(as_of=day, path=root)
@@ -356,8 +356,13 @@ def offering(book: PriceBook, ref: str, as_of: date | None = None) -> Offering:
             + (f" (given: {', '.join(given)})" if given else "") + f". Model: {COST_MODEL}.")
     entry = {"from": date.min, "currency": "USD", "input": q.input, "output": q.output,
              "source": list(dict.fromkeys(sources)) or ["selfhost-options"], "confidence": "low", "note": note}
-    model = Model.model_validate({"id": ref.removeprefix("selfhost/"), "name": f"{q.model} on {q.gpus} x {q.gpu}",
+    from costcalc.hosts import ModelIndex
+
+    registered = ModelIndex.of(book).registry.get(q.model)
+    card = load_selfhost(q.pricing_dir).gpu(q.gpu)
+    name = f"{registered.name if registered else q.model}, {q.gpus} x {card.name}"
+    model = Model.model_validate({"id": ref.removeprefix("selfhost/"), "name": name,
                                   "model": q.model, "tokenizer": q.tokenizer, "prices": [entry], "checked": day})
     # not a price table on disk: no pricing page to link, so the table is built without validation
-    table = ProviderTable.model_construct(provider="selfhost", name="Self-hosted", pricing_url="", models=[])
+    table = ProviderTable.model_construct(provider="selfhost", name="self-hosted GPUs", pricing_url="", models=[])
     return Offering(table, model, book)

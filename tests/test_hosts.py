@@ -73,7 +73,7 @@ def test_a_model_with_no_host_on_that_date_names_the_nearest_dates(run):
 
 def test_unknown_model_suggests_the_closest(run):
     result = run("hosts", "mistralai/mixtral-8x7b-instruct")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown model 'mistralai/mixtral-8x7b-instruct'" in result.stderr
     assert MIXTRAL in result.stderr
 

@@ -89,7 +89,7 @@ def test_bad_input_is_one_line_and_an_exit_code(run, args, message):
     for flag, value in zip(args[::2], args[1::2], strict=True):
         base[flag] = value
     result = run("selfhost", MIXTRAL, *[x for kv in base.items() for x in kv])
-    assert result.exit_code != 0 and result.stdout == ""
+    assert result.exit_code == 2 and result.stdout == ""
     [line] = result.stderr.strip().splitlines()
     assert message in line
 
