@@ -471,7 +471,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     genre_request = (sorted((str(k), str(v)) for k, v in genres.items()) if isinstance(genres, Mapping)
                      else list(genres or []))
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed, genre_request, all_hosts, _selfhost_digest(root, models))
+                      skip_unavailable, installed, genre_request, all_hosts)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -502,19 +502,6 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     if digest is not None:
         results.put(key, matrix.to_cache())
     return matrix
-
-
-def _selfhost_digest(root: Path, models: Sequence[str]) -> str | None:
-    """The self-hosting data files change what a `selfhost/` offering costs: they key the result cache too."""
-    if not any(m.startswith("selfhost/") for m in models):
-        return None
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in ("gpus.yaml", "throughput.yaml"):
-        path = root / "selfhost" / name
-        digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()
 
 
 def _genre_map(genres, corpus: Corpus) -> dict[str, Decimal] | None:

@@ -3,8 +3,8 @@
 A *model* (the weights or the product, `mistralai/mixtral-8x7b-instruct-v0.1`) is not an *offering* (a host
 selling it, `together/mistralai/Mixtral-8x7B-Instruct-v0.1`). `pricing/models.yaml` lists the models once, with
 the tokenizer that belongs to each; every offering's `model` field points there, so every host of an open model
-counts with the model's own (exact) tokenizer. `hosts()` prices every host of a model on one date for a workload,
-cheapest first; `history()` lists each host's dated prices.
+counts with the model's own (exact) tokenizer. `hosts_of()` prices every host of a model on one date for a workload,
+cheapest first; `host_history()` lists each host's dated prices.
 """
 
 from __future__ import annotations
@@ -131,6 +131,9 @@ class ModelIndex:
         except (UnknownOfferingError, NoPriceError):
             off = None
         canonical = getattr(off.model, "model", None) if off is not None else None
+        if canonical is None and name in self.registry:
+            raise NoPriceError(f"no offering of {name} in the price tables",
+                               "add one to pricing/providers/ with `model: " + name + "`")
         if canonical is None:
             hint = closest(name, self.offerings) or closest(name.lower(), self.offerings)
             raise UnknownOfferingError(f"unknown model {name!r}",
@@ -207,7 +210,7 @@ def _cost_column(lang: str) -> str:
     return f"cost_{lang}"
 
 
-def hosts(model: str, as_of: str | date | None = None, languages: Sequence[str] = ("en",), currency: str = "USD",
+def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[str] = ("en",), currency: str = "USD",
           workload: Workload | None = None, corpus: str = "bundled", pricing_dir: str | None = None,
           workers: int | None = None, progress=None) -> HostsTable:
     """Every host of `model` on `as_of` (default today), cheapest first for the workload.
@@ -216,7 +219,7 @@ def hosts(model: str, as_of: str | date | None = None, languages: Sequence[str] 
     cost of 1M characters of English-equivalent content in each language (counted with the model's tokenizer,
     the same for every host), with the price's source and date.
 
-        t = costcalc.hosts("meta-llama/llama-3.3-70b-instruct", languages=["it", "ja"])
+        t = costcalc.hosts_of("meta-llama/llama-3.3-70b-instruct", languages=["it", "ja"])
         t.rows[0]["offering"]   # the cheapest host
     """
     from costcalc.costing import Workload, compare
@@ -271,7 +274,7 @@ def _citations(quote) -> list[dict[str, Any]]:
     return [{"id": s} for s in ([source] if isinstance(source, str) else source)]
 
 
-def history(model: str, pricing_dir: str | None = None, currency: str | None = None) -> list[dict[str, Any]]:
+def host_history(model: str, pricing_dir: str | None = None, currency: str | None = None) -> list[dict[str, Any]]:
     """Each host's dated prices for `model`, oldest first per host: [from, until) and where they came from."""
     from costcalc.prices import default_pricing_dir, load_prices
 
@@ -294,5 +297,5 @@ def history(model: str, pricing_dir: str | None = None, currency: str | None = N
     return rows
 
 
-__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "history", "hosts",
+__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "host_history", "hosts_of",
            "read_models"]

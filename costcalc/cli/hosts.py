@@ -51,7 +51,7 @@ def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, .
     from costcalc import hosts as lib
 
     if history:
-        rows = lib.history(model, pricing_dir=pricing_dir, currency=currency)
+        rows = lib.host_history(model, pricing_dir=pricing_dir, currency=currency)
         for row in rows:
             row["source"] = "; ".join(s.get("title", s["id"]) for s in row["sources"])
         emit(rows, HISTORY_COLUMNS, fmt, json_payload={"model": model, "history": rows},
@@ -60,7 +60,7 @@ def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, .
     from costcalc.cli._progress import ProgressBar
     from costcalc.costing import Workload
 
-    table = lib.hosts(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
+    table = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
                       workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
                       pricing_dir=pricing_dir, workers=workers, progress=ProgressBar())
     cost_columns = [f"cost_{lang}" for lang in table.languages]
