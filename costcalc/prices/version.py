@@ -20,7 +20,8 @@ def table_version(root: Path) -> str:
     digest = hashlib.sha256()
     calibrations = sorted((root / "calibrations").glob("*.yaml")) if (root / "calibrations").is_dir() else []
     selfhost = sorted((root / "selfhost").glob("*.yaml")) if (root / "selfhost").is_dir() else []
-    for path in [*table_files(root), root / "fx.yaml", root / "models.yaml", *calibrations, *selfhost]:
+    for path in [*table_files(root), root / "fx.yaml", root / "sources.yaml", root / "models.yaml", *calibrations,
+                 *selfhost]:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{calver}+{digest.hexdigest()[:12]}"
