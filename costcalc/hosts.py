@@ -95,11 +95,22 @@ def check_models(root: Path, tables: Sequence[tuple[Path, Any]]) -> list[str]:
                 problems.append(f"{path}: model {off.id!r}: unknown model {canonical!r}; add it to "
                                 f"{models_path(root).name} (id, name, creator, weights, tokenizer, url)"
                                 + (f" or fix the spelling ({hint})" if hint else ""))
-            elif off.tokenizer != known.tokenizer:
+            elif not _same_tokenizer(off.tokenizer, known.tokenizer):
                 problems.append(f"{path}: model {off.id!r}: tokenizer {off.tokenizer!r} differs from "
                                 f"{known.tokenizer!r}, the tokenizer of {canonical}; the tokenizer belongs to the "
                                 "model: use the same one for every host")
     return problems
+
+
+def _same_tokenizer(a: str, b: str) -> bool:
+    """Equal, or aliases of one tokenizer (mistral:v1 and mistral:spm count text identically)."""
+    from costcalc.errors import UnknownTokenizerError
+    from costcalc.tokenizers.registry import canonical
+
+    try:
+        return canonical(a) == canonical(b)
+    except UnknownTokenizerError:  # reported by the tokenizer check
+        return a == b
 
 
 @dataclass(frozen=True)
@@ -255,7 +266,7 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
         })
     rows.sort(key=lambda r: (r["mean_cost"], r["offering"]))
     registered = index.registry.get(canonical)
-    tokenizer = offerings[0].tokenizer
+    tokenizer = registered.tokenizer if registered else offerings[0].tokenizer
     exact = all(matrix.row(langs[0], o.ref)["exact"] for o in offerings)
     prov = matrix.provenance
     return HostsTable(
