@@ -33,6 +33,8 @@ Examples:
         "premiums": ("costcalc.cli.premiums:premiums", "Token premium of each language vs English, per tokenizer."),
         "corpus": ("costcalc.cli.corpus:corpus", "List bundled parallel corpora; show a corpus's statistics."),
         "estimate": ("costcalc.cli.estimate:estimate", "Tokens and cost of your own files, exact or sampled."),
+        "calibrate": ("costcalc.cli.calibrate:calibrate",
+                      "Calibrate a closed tokenizer per language from the vendor's counter or a usage log."),
         "hosts": ("costcalc.cli.hosts:hosts", "Every host of one model, cheapest first, with sources."),
         "selfhost": ("costcalc.cli.selfhost:selfhost", "Per-1M-token cost of serving a model on rented GPUs."),
     },
