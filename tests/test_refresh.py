@@ -478,20 +478,23 @@ def _spawn(root: Path, args: list[str], env: dict[str, str] | None = None) -> su
 def _multi_change(server: Server, root: Path) -> list[str]:
     """Changes in two provider files plus a new FX rate: five files renamed on apply."""
     changes = {}
-    for provider in ("openai", "anthropic"):
-        _, key, entry = pick_in(root, provider)
+    for _, key, entry in pick_two_providers(root):
         changes[key] = {"input_cost_per_token": _per_token(entry.input * Decimal("1.1"))}
     return ["--source", "litellm", "--url", server.serve("/l.json", body(litellm_payload(root, changes))),
             "--source", "ecb", "--url", server.serve("/e.xml", ecb_payload(root)), "--apply"]
 
 
-def pick_in(root: Path, provider: str) -> tuple[str, str, object]:
+def pick_two_providers(root: Path) -> list[tuple[str, str, object]]:
+    """One litellm-mapped offering in each of two provider files whose entry in force is not `high` (a single
+    source may reprice it)."""
     entries = current(root)
+    picked: dict[str, tuple[str, str, object]] = {}
     for ref, key in sorted(load_source_map(root / "source-map.yaml").for_source("litellm").items()):
         e = entries.get(ref)
-        if ref.startswith(provider + "/") and e is not None and e.confidence != "high" and e.input and not e.tiers:
-            return ref, key, e
-    raise AssertionError(provider)
+        if e is not None and e.confidence != "high" and e.input and not e.tiers:
+            picked.setdefault(ref.split("/")[0], (ref, key, e))
+    assert len(picked) >= 2, picked
+    return list(picked.values())[:2]
 
 
 def test_two_concurrent_runs_apply_once(server, tables):
