@@ -21,6 +21,7 @@ __all__ = [
     "PriceBook",
     "Workload",
     "compare",
+    "cost",
     "count_corpus",
     "get_tokenizer",
     "list_tokenizers",
@@ -37,6 +38,7 @@ _LAZY = {
     "load_corpus": "costcalc.corpus",
     "count_corpus": "costcalc.counting",
     "compare": "costcalc.costing",
+    "cost": "costcalc.quick",
     "CostMatrix": "costcalc.costing",
     "Workload": "costcalc.costing",
 }
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from costcalc.counting import count_corpus
     from costcalc.errors import CostcalcError
     from costcalc.prices import PriceBook, load_prices
+    from costcalc.quick import cost
     from costcalc.tokenizers import get_tokenizer, list_tokenizers
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from costcalc.errors import NoPriceError, UnknownOfferingError, closest
+from costcalc.errors import NoPriceError, UnknownOfferingError, closest, closest_by_tokens
 from costcalc.prices.fx import FxTable
 from costcalc.prices.schema import Model, PriceEntry, ProviderTable
 
@@ -130,6 +130,11 @@ class PriceBook:
     fx: FxTable
     version: str
     as_of: date
+    overlay_notes: tuple[str, ...] = ()  # bundled models that a user's price overlay replaced
+
+    def __repr__(self) -> str:
+        return (f"<PriceBook {self.version}: {len(self.providers)} providers, {len(self.offerings)} offerings, "
+                f"as of {self.as_of}, from {self.root}>")
 
     @cached_property
     def offerings(self) -> tuple[Offering, ...]:
@@ -154,7 +159,8 @@ class PriceBook:
             if hits:
                 raise UnknownOfferingError(f"{ref!r} is sold by several providers: {', '.join(sorted(hits))}",
                                            "name one as provider/model")
-        suggestion = closest(ref, self._index) or closest(ref.split("/")[-1], [k.split("/", 1)[1] for k in self._index])
+        suggestion = (closest_by_tokens(ref, self._index) or closest(ref, self._index)
+                      or closest(ref.split("/")[-1], [k.split("/", 1)[1] for k in self._index]))
         raise UnknownOfferingError(f"unknown offering {ref!r}", suggestion or "see `costcalc prices list`")
 
     def select(self, provider: str | None = None, as_of: date | None = None) -> list[Offering]:

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
     CONTEXT_LEGEND,
+    caveat_lines,
     context_table,
     genre_table,
     label,
     many_summary,
     money,
     overview,
+    preset_note,
     published_rows,
     ratio_header,
     ratio_text,
@@ -75,6 +77,8 @@ def render(matrix: CostMatrix) -> str:
     heading = title(matrix)
     many = len(matrix.languages) > 3
     body = [f"<h1>{escape(heading)}</h1>"]
+    if preset_note(matrix):
+        body.append(f'<p class="preset">{escape(preset_note(matrix))}</p>')
     if many:
         header, rows = overview(matrix)
         body.append(f'<p class="summary">{escape(many_summary(matrix))}</p>')
@@ -91,6 +95,10 @@ def render(matrix: CostMatrix) -> str:
                     "the base; red: dearer.</p>")
     else:
         body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
+    notes_first = caveat_lines(matrix)
+    if notes_first:
+        body.append('<h2>Caveats</h2><ul class="caveats">' +
+                    "".join(f"<li>{escape(n)}</li>" for n in notes_first) + "</ul>")
     for lang in matrix.languages:
         body.append(f"<h2>{escape(language_name(lang))}: cost per 1M characters of English-equivalent content</h2>")
         head = ["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M", "output /1M",
@@ -100,7 +108,7 @@ def render(matrix: CostMatrix) -> str:
             r = matrix.row(lang, ref)
             rows.append(f"<tr><td>{offering_cell(ref)}</td><td>{escape(r['tokenizer'])}</td>"
                         f"<td class=num>{r['tokens_per_1m_chars']:,.0f}</td><td class=num>{r['premium']:.2f}</td>"
-                        f"<td class=num>{money(r['input_price'], 2)}</td><td class=num>{money(r['output_price'], 2)}"
+                        f"<td class=num>{money(r['input_price'])}</td><td class=num>{money(r['output_price'])}"
                         f"</td><td class=num>{money(r['cost'])}</td></tr>")
         body.append("<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) +
                     "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
