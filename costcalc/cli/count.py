@@ -51,8 +51,9 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
     return plan
 
 
-def _check_stdin() -> None:
-    """Standard input closed: one clear line; at a terminal: say how to end the input (it would wait silently)."""
+def _check_stdin() -> bool:
+    """Standard input closed: one clear line; at a terminal: say how to end the input (it would wait silently)
+    and return True."""
     import os
     import sys
 
@@ -66,6 +67,8 @@ def _check_stdin() -> None:
     if sys.stdin.isatty():
         end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
         click.echo(f"Reading text from the terminal; end it with {end} on a new line (or pass a FILE).", err=True)
+        return True
+    return False
 
 
 @click.command("count", epilog=EXAMPLES)
@@ -94,10 +97,15 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
     names = list(dict.fromkeys(row["tokenizer"] for row in plan))  # each tokenizer counts once
     toks = [get_tokenizer(n) for n in names]  # unknown names fail before any input is read
     source = "<stdin>" if file == "-" else file
-    if file == "-":
-        _check_stdin()
-    with click.open_file(file, "rb") as stream:
-        totals, stats = count_stream(toks, stream, source, errors)
+    if file == "-" and _check_stdin():
+        import io
+        import sys
+
+        # Typed text is small; reading it whole ends at the first Ctrl-D (block reads would wait for a second).
+        totals, stats = count_stream(toks, io.BytesIO(sys.stdin.buffer.read()), source, errors)
+    else:
+        with click.open_file(file, "rb") as stream:
+            totals, stats = count_stream(toks, stream, source, errors)
     by_name = {n: (tok, total) for n, tok, total in zip(names, toks, totals, strict=True)}
 
     rows = []

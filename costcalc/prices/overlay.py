@@ -61,6 +61,8 @@ def apply(providers: Sequence[ProviderTable], files: Sequence[Path], fx) -> tupl
     replaced: list[str] = []
     for path in files:
         table, problems = _read_provider(path)
+        # An overlay file may have any name (mine.yaml): its `provider` field says which table it extends.
+        problems = [p for p in problems if table is None or "does not match the file name" not in p]
         if problems or table is None:
             raise PriceTableError(problems[0] if problems else f"{path}: not a price table",
                                   f"run `costcalc prices validate {path}` to list every problem")
