@@ -237,7 +237,8 @@ def _probe_scheduler(address: str, timeout: float) -> None:
     except TimeoutError:
         raise InputError(f"{address} did not answer as a Dask scheduler within {timeout:g} s", hint) from None
     except OSError as e:
-        raise InputError(f"cannot reach the Dask scheduler {address!r} ({e.strerror or e})", hint) from None
+        raise InputError(f"cannot reach the Dask scheduler {address!r} within {timeout:g} s ({e.strerror or e})",
+                         hint) from None
     if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] < 2**30:
         raise InputError(f"{address} answered, but not as a Dask scheduler", hint)
 
