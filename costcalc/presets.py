@@ -1,13 +1,14 @@
 """Named comparisons: a preset fixes models, base, as-of date and languages; options override its parts, and the
 report's first line says which preset it is and what was overridden ("published-2023-12-14 models and prices,
-German"). Which models `current` holds is the price tables' business (costing.PRESET_CURRENT); this module names
-presets and merges them with the options."""
+German"). Which models `current` holds is computed from the price tables on the as-of day
+(costing.current_preset); this module names presets and merges them with the options."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from costcalc.errors import UsageError
@@ -28,16 +29,16 @@ class Preset:
 
 
 def presets() -> dict[str, Preset]:
-    from costcalc.costing import PRESET_CURRENT, PUBLISHED_DEFAULT
+    from costcalc.costing import PUBLISHED_DEFAULT
 
     return {
         DEFAULT: Preset(DEFAULT, "the published comparison of 14 Dec 2023: Italian input, Mistral Medium against "
                                  "Claude 2, GPT-4 Turbo, GPT-3.5 Turbo, Titan Text Express and Llama 2 70B/13B",
                         (PUBLISHED_DEFAULT["language"],), tuple(PUBLISHED_DEFAULT["models"]),
                         PUBLISHED_DEFAULT["base"], PUBLISHED_DEFAULT["as_of"]),
-        "current": Preset("current", "today's flagship and smaller model of each provider, in every bundled "
-                                     "language", ("all",), tuple(PRESET_CURRENT["models"]), PRESET_CURRENT["base"],
-                          None, skip_unavailable=True),
+        "current": Preset("current", "the newest flagship, mid and small model of each provider on sale on the "
+                                     "as-of date, in every bundled language", ("all",), (), "", None,
+                          skip_unavailable=True),
     }
 
 
@@ -58,7 +59,7 @@ def get(name: str) -> Preset:
 
 
 def resolve(preset: str | None, languages: Sequence[str] | str | None, models: Sequence[str] | None,
-            base: str | None, as_of: date | str | None) -> dict[str, Any]:
+            base: str | None, as_of: date | str | None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
     """Merge a preset with explicit options. With no preset and no models, the default preset applies; with
     models and no preset, it is a comparison of the user's own. Returns the arguments for compare() and
     `header`: {name, overridden, heading}."""
@@ -75,6 +76,13 @@ def resolve(preset: str | None, languages: Sequence[str] | str | None, models: S
                            "description": "the offerings, languages and date you chose"}}
     chosen = get(preset or DEFAULT)
     day = parse_date(as_of) if as_of else None
+    if chosen.name == "current" and not (models and base):
+        from dataclasses import replace
+
+        from costcalc.costing import current_preset
+
+        today = current_preset(day, pricing_dir)  # the tables decide which models are current
+        chosen = replace(chosen, models=tuple(today["models"]), base=today["base"])
     # A part counts as overridden only when it differs from the preset's own value.
     given = {"models": list(models or []) if models and tuple(models) != chosen.models else None,
              "languages": languages if languages and tuple(languages) != chosen.languages else None,

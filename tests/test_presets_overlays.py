@@ -11,6 +11,15 @@ import pytest
 
 import costcalc
 
+SOURCES = """\
+sources:
+  - id: my-contract
+    title: "Our enterprise agreement with OpenAI, schedule B"
+    publisher: "OpenAI"
+    url: https://example.com/my-contract
+    retrieved: 2026-11-22
+"""
+
 MINE = """\
 provider: openai
 name: OpenAI
@@ -24,7 +33,7 @@ models:
         currency: USD
         input: 4
         output: 16
-        source: "my contract"
+        source: [my-contract]
         confidence: high
     checked: 2026-11-22
 """
@@ -59,6 +68,7 @@ def test_preset_alias_and_same_values_are_not_overrides():
 def test_one_model_added_to_one_provider_without_copying_pricing(run, tmp_path):
     overlay = tmp_path / "mine.yaml"
     overlay.write_text(MINE)
+    (tmp_path / "sources.yaml").write_text(SOURCES)
     shown = json.loads(run("prices", "show", "openai/my-finetune", "--prices", str(overlay), "--format",
                            "json").stdout)
     assert shown["input"] == 4 and shown["price_table"].endswith("+overlay." + shown["price_table"][-8:])
@@ -76,6 +86,7 @@ def test_overlay_from_the_environment_and_replacing_a_bundled_price(run, tmp_pat
     directory = tmp_path / "my-prices"
     directory.mkdir()
     (directory / "openai.yaml").write_text(MINE.replace("my-finetune", "gpt-4o").replace("input: 4", "input: 1.5"))
+    (directory / "sources.yaml").write_text(SOURCES)
     monkeypatch.setenv("COSTCALC_PRICES", str(directory))
     shown = json.loads(run("prices", "show", "openai/gpt-4o", "--as-of", "2026-11-22", "--format", "json").stdout)
     assert shown["input"] == 1.5
@@ -87,6 +98,7 @@ def test_overlay_from_the_environment_and_replacing_a_bundled_price(run, tmp_pat
 def test_overlay_library_call_matches_the_cli(tmp_path):
     overlay = tmp_path / "mine.yaml"
     overlay.write_text(MINE)
+    (tmp_path / "sources.yaml").write_text(SOURCES)
     book = costcalc.load_prices(as_of="2026-11-22", overlays=[overlay])
     assert book.lookup("openai/my-finetune").price().input == Decimal(4)
     assert "overlay" in repr(book) and len(repr(book)) < 200
@@ -103,6 +115,7 @@ def test_bad_overlays_fail_naming_the_file(run, tmp_path, files, fragment):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        (path.parent / "sources.yaml").write_text(SOURCES)
         paths.append(path)
     args = [a for p in paths for a in ("--prices", str(p))]
     result = run("prices", "list", "--provider", "openai", *args)
@@ -146,6 +159,8 @@ def test_readme_overlay_example_works(run, tmp_path):
     yaml_text = re.search(r"```yaml\n(.*?)```", section, re.DOTALL).group(1)
     command = re.search(r"```bash\n(.*?)```", section, re.DOTALL).group(1).strip()
     (tmp_path / "my-prices.yaml").write_text(yaml_text)
+    sources_text = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)[1]
+    (tmp_path / "sources.yaml").write_text(sources_text)
     args = shlex.split(command)[1:]
     args[args.index("my-prices.yaml")] = str(tmp_path / "my-prices.yaml")
     result = run(*args, "--format", "json")

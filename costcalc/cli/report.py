@@ -38,7 +38,15 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @click.option("--output-ratio", type=NON_NEGATIVE, default=Decimal(0),
               help="With --direction mixed: output tokens per input token, e.g. 0.25.")
 @click.option("--cached-share", type=SHARE, default=Decimal(0), help="Share of input read from cache (0-1).")
+@click.option("--cache-write-share", type=SHARE, default=Decimal(0),
+              help="Share of input written to the prompt cache (0-1; with --cached-share at most 1).")
+@click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default="5m", show_default=True,
+              help="Cache lifetime the writes buy: 5-minute or 1-hour cache-write price.")
 @click.option("--batch-share", type=SHARE, default=Decimal(0), help="Share sent through batch APIs (0-1).")
+@click.option("--prompt-tokens", type=click.IntRange(1), default=None, metavar="N",
+              help="Typical prompt size in tokens; selects long-context price tiers (default: the base tier).")
+@click.option("--endpoint", type=click.Choice(["global", "regional"]), default="global", show_default=True,
+              help="Global or regional (data-residency) endpoints; regional applies the provider's uplift.")
 @click.option("--genre", "genres", multiple=True, metavar="NAME[=WEIGHT]",
               help="Weight the corpus documents by genre (repeatable; a bare name weighs 1, unnamed genres 0). "
                    "Default: all documents, equal characters. Genres: `costcalc corpus stats`.")
@@ -53,8 +61,9 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @prices_option
 def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
-           batch_share: Decimal, genres: tuple[str, ...], corpus: str, fmt: str | None, output: str,
-           plot: str | None, workers: int | None, pricing_dir: str | None, prices: tuple[str, ...]) -> None:
+           cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
+           endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str | None, output: str, plot: str | None,
+           workers: int | None, pricing_dir: str | None, prices: tuple[str, ...]) -> None:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no options it is the preset published-2023-12-14, the published comparison: Italian input, prices
@@ -70,6 +79,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
       costcalc report --preset current --format json -o current.json
       costcalc report -l fr -m openai/gpt-4o -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512 \\
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
+      costcalc report -m anthropic/claude-sonnet-4-5 -m openai/gpt-5 --cached-share 0.6 \\
+          --cache-write-share 0.1 --cache-ttl 1h --batch-share 0.5 --prompt-tokens 250000 --endpoint regional
       costcalc report -l hi --genre technical-code=1 --genre support-chat=3
     """
     from costcalc.cli._options import terminal_or
@@ -85,7 +96,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
     if fmt == "table" and output != "-":
         raise click.BadParameter("table is for the terminal; write md, csv, json or html to a file",
                                  param_hint="--format")
-    workload = Workload(direction, output_ratio, cached_share, batch_share)  # bad combinations: exit 2 here
+    workload = Workload(direction, output_ratio, cached_share, batch_share, cache_write_share, cache_ttl,
+                        prompt_tokens, endpoint)  # bad combinations: exit 2 here
     matrix = compare(language=list(languages) or None, models=list(models) or None, base=base, as_of=as_of,
                      currency=currency, workload=workload, corpus=corpus, pricing_dir=pricing_dir,
                      prices=list(prices), workers=workers, progress=ProgressBar(), genres=list(genres),

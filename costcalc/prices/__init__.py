@@ -59,9 +59,9 @@ def load_prices(as_of: str | date | None = None, path: str | Path | None = None,
     root = Path(path) if path is not None else default_pricing_dir()
     tables = load_tables(root)
     files = overlay.overlay_files(overlay.from_env() if overlays is None else overlays)
-    providers, replaced, version = tables.providers, [], tables.version
+    providers, sources, replaced, version = tables.providers, tables.sources, [], tables.version
     if files:
-        providers, replaced = overlay.apply(tables.providers, files, tables.fx)
+        providers, sources, replaced = overlay.apply(tables.providers, tables.sources, files, tables.fx)
         version = f"{version}+overlay.{overlay.digest(files)}"
     return PriceBook(root=root, providers=providers, fx=tables.fx, version=version, as_of=parse_date(as_of),
-                     overlay_notes=tuple(replaced))
+                     sources=sources, overlay_notes=tuple(replaced))
