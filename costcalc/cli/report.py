@@ -43,7 +43,7 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default="5m", show_default=True,
               help="Cache lifetime the writes buy: 5-minute or 1-hour cache-write price.")
 @click.option("--batch-share", type=SHARE, default=Decimal(0), help="Share sent through batch APIs (0-1).")
-@click.option("--prompt-tokens", type=click.IntRange(1), default=None, metavar="N",
+@click.option("--prompt-tokens", type=int, default=None, metavar="N",
               help="Typical prompt size in tokens; selects long-context price tiers (default: the base tier).")
 @click.option("--endpoint", type=click.Choice(["global", "regional"]), default="global", show_default=True,
               help="Global or regional (data-residency) endpoints; regional applies the provider's uplift.")
