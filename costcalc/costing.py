@@ -395,6 +395,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     chars: dict[tuple[str, str], int] = {(c.lang, c.doc): c.chars for c in counts}
     exact = {c.tokenizer: c.exact for c in counts}
     quotes = {o.ref: o.price(as_of, currency) for o in offerings}
+    calibrations = _calibrations(tokenizer_names, [*languages, reference])
     absolute, relative, by_genre = [], [], []
     for lang in languages:
         shared = corpus.aligned([lang, reference])
@@ -418,6 +419,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
             window = off.model.context_window
             absolute.append({
                 "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
+                "calibration": calibrations[t][lang]["label"] if t in calibrations else "",
                 "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
                 "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
                 "tokens_per_1m_chars": float(rate_l * 1_000_000),
@@ -440,10 +442,13 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
     provenance["caveats"] = caveats(offerings, quotes, exact, {r["offering"]: r["notes"] for r in absolute},
-                                    as_of, workload)
+                                    as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
+                                                            if r.get("calibration")})
     compared = {o.ref for o in offerings}
     provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
                               for note in book.overlay_notes if note.split(":")[0] in compared]
+    for name, per_language in calibrations.items():
+        provenance["tokenizers"][name]["calibration"] = per_language
     provenance.update(_genre_provenance(corpus, genres))
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
@@ -456,6 +461,19 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                 for lang in {*languages, reference}} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
                       [o.ref for o in offerings], published, by_genre, documents)
+
+
+def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """{family: {language: the calibration its counts used}} for the closed families among `tokenizers`."""
+    from costcalc.tokenizers.families import FAMILIES
+
+    families = [t for t in tokenizers if t in FAMILIES]
+    if not families:
+        return {}
+    from costcalc.calibrate.store import active
+
+    cal = active()
+    return {f: {lang: cal.resolve(f, lang).to_dict() for lang in dict.fromkeys(languages)} for f in families}
 
 
 def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
@@ -478,7 +496,8 @@ FX_STALE_DAYS = 5  # ECB publishes on working days: more than a long weekend old
 
 
 def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str, bool], fallbacks: dict[str, str],
-            as_of: date, workload: Workload, today: date | None = None) -> list[dict[str, Any]]:
+            as_of: date, workload: Workload, today: date | None = None,
+            basis: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Everything a reader must know before trusting a figure, one entry each: {offering (None: the whole
     report), kind, text}. Every report format prints all of them (DESIGN.md: every caveat in every format)."""
     today = today or date.today()
@@ -495,8 +514,9 @@ def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str
         for note in filter(None, fallbacks.get(off.ref, "").split("; ")):
             add(off.ref, "price-fallback", note)
         if not exact[off.tokenizer]:
-            add(off.ref, "estimate", f"token counts are an estimate: the vendor's tokenizer is not public; counted "
-                                     f"with {off.tokenizer}")
+            how = (basis or {}).get(off.ref)  # a calibrated family says how and when it was calibrated
+            add(off.ref, "estimate", "token counts are an estimate: the vendor's tokenizer is not public; " +
+                (how if how else f"counted with {off.tokenizer}"))
         if q.entry.confidence == "low":
             add(off.ref, "low-confidence", "low-confidence price (sources disagree)"
                 + (f": {q.entry.note}" if q.entry.note else ""))
@@ -551,7 +571,8 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
             workload: Workload | None = None, corpus: str = "bundled", pricing_dir: str | None = None,
             workers: int | None = None, progress=None, skip_unavailable: bool = False,
             genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None,
-            preset: str | None = None, prices: Sequence[str | Path] | None = None) -> CostMatrix:
+            preset: str | None = None, prices: Sequence[str | Path] | None = None,
+            calibrations: Sequence[str | Path] = ()) -> CostMatrix:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no arguments: the preset `published-2023-12-14` (Italian input on 2023-12-14, Mistral Medium as base).
@@ -582,6 +603,9 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         preset: a named comparison ("published-2023-12-14", "current"); the other arguments override its
             parts and the report's first line names the preset and what was overridden.
 
+        calibrations: calibration files (from `costcalc calibrate`) laid over the shipped ones for the closed
+            tokenizer families (Claude, Gemini, Titan, Nova, ...); the last file given wins.
+
     Returns a `CostMatrix`; raises a `CostcalcError` subclass (with the fix in its message) on bad input.
     """
     from costcalc import presets
@@ -608,8 +632,11 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     from costcalc.prices import overlay
 
     overlays = overlay.overlay_files(overlay.from_env() if prices is None else prices)
+    calibration_files = [Path(p) for p in calibrations]
+    calibration_bytes = [p.read_bytes() if p.is_file() else str(p) for p in calibration_files]  # missing: below
     key = _result_key(table_version(root), overlay.digest(overlays) if overlays else "", digest, language, models,
-                      base, day, currency.upper(), workload, skip_unavailable, installed, genre_request)
+                      base, day, currency.upper(), workload, skip_unavailable, installed, genre_request,
+                      calibration_bytes)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -632,12 +659,14 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
                     for m in models if book.lookup(m).tokenizer in missing]
         models = [m for m in models if book.lookup(m).tokenizer not in missing]
+    from costcalc.calibrate.store import load_set, using
     from costcalc.prices import load_prices
 
     book = load_prices(as_of=day, path=root, overlays=overlays)
-    matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
-                     currency=currency.upper(), workload=workload, workers=workers, progress=progress,
-                     genres=_genre_map(genres, text))
+    with using(load_set(calibration_files, root)):
+        matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
+                         currency=currency.upper(), workload=workload, workers=workers, progress=progress,
+                         genres=_genre_map(genres, text))
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())

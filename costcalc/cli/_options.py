@@ -110,6 +110,10 @@ prices_option = click.option(
     "--prices", "prices", multiple=True, type=click.Path(path_type=str), envvar="COSTCALC_PRICES",
     metavar="FILE|DIR", help="Your own price tables on top of the bundled ones (repeatable; env COSTCALC_PRICES, "
                              "paths separated by ':'). A model id you define replaces ours, and reports say so.")
+calibrations_option = click.option(
+    "--calibrations", "calibrations", multiple=True, type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE", help="Calibration file from `costcalc calibrate` (repeatable; the last one wins) laid over the "
+                         "shipped calibrations of closed tokenizers (Claude, Gemini, Titan, Nova).")
 
 
 def require(condition: bool, message: str, hint: str | None = None) -> None:

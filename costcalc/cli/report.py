@@ -13,6 +13,7 @@ from costcalc.cli._options import (
     NON_NEGATIVE,
     OUTPUT,
     SHARE,
+    calibrations_option,
     currency_option,
     format_option,
     prices_option,
@@ -57,13 +58,15 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
               help="Write the report here ('-' = stdout); the format follows the suffix unless --format is given.")
 @click.option("--plot", type=OUTPUT, help="Also write a PNG heatmap here (its directory must exist).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@calibrations_option
 @pricing_dir_option
 @prices_option
 def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
            cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
            endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str | None, output: str, plot: str | None,
-           workers: int | None, pricing_dir: str | None, prices: tuple[str, ...]) -> None:
+           workers: int | None, calibrations: tuple[str, ...], pricing_dir: str | None,
+           prices: tuple[str, ...]) -> None:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no options it is the preset published-2023-12-14, the published comparison: Italian input, prices
@@ -101,7 +104,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
     matrix = compare(language=list(languages) or None, models=list(models) or None, base=base, as_of=as_of,
                      currency=currency, workload=workload, corpus=corpus, pricing_dir=pricing_dir,
                      prices=list(prices), workers=workers, progress=ProgressBar(), genres=list(genres),
-                     preset=preset)
+                     preset=preset, calibrations=calibrations)
     write_or_print(render(matrix, "md" if fmt == "table" else fmt), output, markdown=fmt == "table")
     if plot is not None:
         from costcalc.reports.plot import plot_matrix
