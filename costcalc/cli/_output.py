@@ -17,8 +17,12 @@ from typing import Any
 
 import click
 
+from costcalc.cli._options import format_option
 from costcalc.jsonable import dumps
 from costcalc.numbers import money
+
+__all__ = ["emit", "format_option", "to_csv", "to_json", "to_markdown", "to_table", "write_or_print"]
+# format_option lives in _options (every shared option is defined there); it is re-exported for older imports.
 
 
 def _cell(value: Any) -> str:
