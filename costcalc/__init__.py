@@ -24,6 +24,7 @@ __all__ = [
     "cost",
     "count_corpus",
     "get_tokenizer",
+    "hosts_of",
     "list_tokenizers",
     "load_corpus",
     "load_prices",
@@ -41,6 +42,7 @@ _LAZY = {
     "cost": "costcalc.quick",
     "CostMatrix": "costcalc.costing",
     "Workload": "costcalc.costing",
+    "hosts_of": "costcalc.hosts",
 }
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from costcalc.costing import CostMatrix, Workload, compare
     from costcalc.counting import count_corpus
     from costcalc.errors import CostcalcError
+    from costcalc.hosts import hosts_of
     from costcalc.prices import PriceBook, load_prices
     from costcalc.quick import cost
     from costcalc.tokenizers import get_tokenizer, list_tokenizers

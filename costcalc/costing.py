@@ -340,7 +340,16 @@ class CostMatrix:
         return render(self, "html")
 
 
-def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -> tuple[list[Offering], Offering]:
+def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
+               all_hosts: bool = False) -> tuple[list[Offering], Offering]:
+    from costcalc.hosts import ALL_HOSTS, ModelIndex
+
+    if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
+        index = ModelIndex.of(book)
+        expanded = index.expand(models, as_of, all_hosts)
+        if base.endswith(ALL_HOSTS):
+            base = index.expand([base], as_of)[0]
+        models = expanded
     offerings: list[Offering] = []
     for ref in models:
         off = book.lookup(ref, as_of)
@@ -370,16 +379,16 @@ def _ref_or_none(book: PriceBook, name: str) -> str | None:
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
             as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
             reference: str = "en", workers: int | None = None, progress=None,
-            genres: Mapping[str, Decimal] | None = None) -> CostMatrix:
+            genres: Mapping[str, Decimal] | None = None, all_hosts: bool = False) -> CostMatrix:
     """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`; `genres` weights the corpus
-    documents (costcalc.genre), None pools them all."""
+    documents (costcalc.genre), None pools them all; `all_hosts` puts every host of each model in."""
     from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
     from costcalc.genre import genre_weights
     from costcalc.genre import rate as genre_rate
 
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
-    offerings, base_off = _offerings(book, models, base, as_of)
+    offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
@@ -572,7 +581,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
             workers: int | None = None, progress=None, skip_unavailable: bool = False,
             genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None,
             preset: str | None = None, prices: Sequence[str | Path] | None = None,
-            calibrations: Sequence[str | Path] = ()) -> CostMatrix:
+            calibrations: Sequence[str | Path] = (), all_hosts: bool = False) -> CostMatrix:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no arguments: the preset `published-2023-12-14` (Italian input on 2023-12-14, Mistral Medium as base).
@@ -603,6 +612,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         preset: a named comparison ("published-2023-12-14", "current"); the other arguments override its
             parts and the report's first line names the preset and what was overridden.
 
+        all_hosts: replace each model by every host that sells it on the as-of date (also `MODEL@*` in models).
         calibrations: calibration files (from `costcalc calibrate`) laid over the shipped ones for the closed
             tokenizer families (Claude, Gemini, Titan, Nova, ...); the last file given wins.
 
@@ -636,7 +646,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     calibration_bytes = [p.read_bytes() if p.is_file() else str(p) for p in calibration_files]  # missing: below
     key = _result_key(table_version(root), overlay.digest(overlays) if overlays else "", digest, language, models,
                       base, day, currency.upper(), workload, skip_unavailable, installed, genre_request,
-                      calibration_bytes)
+                      calibration_bytes, all_hosts)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -666,7 +676,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     with using(load_set(calibration_files, root)):
         matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
                          currency=currency.upper(), workload=workload, workers=workers, progress=progress,
-                         genres=_genre_map(genres, text))
+                         genres=_genre_map(genres, text), all_hosts=all_hosts)
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())

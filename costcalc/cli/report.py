@@ -27,7 +27,10 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @click.command()
 @click.option("-l", "--language", "languages", multiple=True,
               help="Language (BCP-47 code or English name, repeatable), or 'all'. Default: the preset's (it).")
-@click.option("-m", "--model", "models", multiple=True, help="Offering provider/model (repeatable).")
+@click.option("-m", "--model", "models", multiple=True,
+              help="Offering provider/model (repeatable); MODEL@* for every host of a model; "
+                   "selfhost/MODEL@GPUxN for self-hosting.")
+@click.option("--all-hosts", is_flag=True, help="Replace each -m by every host of its model on the as-of date.")
 @click.option("--base", help="Offering the others are compared with (default: the preset's, else the first -m).")
 @click.option("--preset", default=None, metavar="NAME",
               help="published-2023-12-14: the Dec 2023 Italian comparison (the default); current: today's "
@@ -61,7 +64,8 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @calibrations_option
 @pricing_dir_option
 @prices_option
-def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
+def report(languages: tuple[str, ...], models: tuple[str, ...], all_hosts: bool, base: str | None,
+           preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
            cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
            endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str | None, output: str, plot: str | None,
@@ -80,6 +84,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
       costcalc report
       costcalc report -l de -l ja --format html -o report.html --plot matrix.png
       costcalc report --preset current --format json -o current.json
+      costcalc report -m meta-llama/llama-3.3-70b-instruct@* -l it -l ja
       costcalc report -l fr -m openai/gpt-4o -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512 \\
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
       costcalc report -m anthropic/claude-sonnet-4-5 -m openai/gpt-5 --cached-share 0.6 \\
@@ -104,7 +109,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
     matrix = compare(language=list(languages) or None, models=list(models) or None, base=base, as_of=as_of,
                      currency=currency, workload=workload, corpus=corpus, pricing_dir=pricing_dir,
                      prices=list(prices), workers=workers, progress=ProgressBar(), genres=list(genres),
-                     preset=preset, calibrations=calibrations)
+                     preset=preset, calibrations=calibrations, all_hosts=all_hosts)
     write_or_print(render(matrix, "md" if fmt == "table" else fmt), output, markdown=fmt == "table")
     if plot is not None:
         from costcalc.reports.plot import plot_matrix
