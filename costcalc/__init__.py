@@ -21,6 +21,7 @@ __all__ = [
     "PriceBook",
     "Workload",
     "compare",
+    "cost",
     "count_corpus",
     "get_tokenizer",
     "hosts_of",
@@ -38,6 +39,7 @@ _LAZY = {
     "load_corpus": "costcalc.corpus",
     "count_corpus": "costcalc.counting",
     "compare": "costcalc.costing",
+    "cost": "costcalc.quick",
     "CostMatrix": "costcalc.costing",
     "Workload": "costcalc.costing",
     "hosts_of": "costcalc.hosts",
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from costcalc.errors import CostcalcError
     from costcalc.hosts import hosts_of
     from costcalc.prices import PriceBook, load_prices
+    from costcalc.quick import cost
     from costcalc.tokenizers import get_tokenizer, list_tokenizers
 
 

@@ -22,12 +22,14 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
+def write_atomic(path: str | Path, data: str | bytes, *, make_parents: bool = True) -> None:
+    """`make_parents=False` for a file the user named: a typo in its directory must fail, not create it."""
     import tempfile
 
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
         raise OutputError(f"cannot write {str(path)!r}: {e.strerror}", "choose a writable location") from None

@@ -22,3 +22,12 @@ def data_dir(name: str) -> Path:
     """The bundled `pricing` or `corpora` directory."""
     installed = _PACKAGE / "_data" / name
     return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+def inside_installed_package(path: Path) -> bool:
+    """True for a directory inside an installed costcalc (the wheel's _data, or any site-packages): tables
+    written there vanish at the next upgrade and differ from what the project publishes."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(_PACKAGE / "_data"):
+        return True
+    return any(part in ("site-packages", "dist-packages") for part in resolved.parts)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from costcalc._paths import data_dir
 from costcalc.errors import InputError, UsageError, closest
-from costcalc.languages import normalize
+from costcalc.languages import normalize, suggest
 
 BUNDLED = "costcalc-parallel-v1"
 LINE_ALIGNED_SUFFIXES = (".txt", ".devtest", ".dev")
@@ -35,6 +35,10 @@ class Document:
     doc: str
     text: str
 
+    def __repr__(self) -> str:
+        preview = self.text[:40] + ("..." if len(self.text) > 40 else "")
+        return f"<Document {self.lang}/{self.doc}: {len(self.text):,} chars, {preview!r}>"
+
 
 @dataclass(frozen=True)
 class Corpus:
@@ -42,6 +46,11 @@ class Corpus:
     documents: tuple[Document, ...]
     origin: str
     descriptions: tuple[tuple[str, str], ...] = ()  # (document id, genre) from the set's manifest
+
+    def __repr__(self) -> str:
+        chars = sum(len(d.text) for d in self.documents)
+        return (f"<Corpus {self.name!r}: {len(self.languages)} languages, {len(self.doc_ids)} documents, "
+                f"{chars:,} chars, from {self.origin}>")
 
     @cached_property
     def genres(self) -> dict[str, str]:
@@ -88,7 +97,7 @@ class Corpus:
         for code in languages:
             lang = normalize(code)
             if lang not in self.by_lang:
-                hint = closest(lang, self.languages) or f"available: {', '.join(self.languages)}"
+                hint = suggest(lang, self.languages) or f"available: {', '.join(self.languages)}"
                 raise UsageError(f"language {code!r} is not in corpus {self.name!r}", hint)
             out.append(lang)
         return out

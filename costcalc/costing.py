@@ -118,8 +118,18 @@ class Workload:
     endpoint: Literal["global", "regional"] = "global"
 
     def __post_init__(self) -> None:
+        from decimal import InvalidOperation
+
         for name in ("output_ratio", "cached_share", "batch_share", "cache_write_share"):
-            object.__setattr__(self, name, Decimal(str(getattr(self, name))))
+            raw = getattr(self, name)
+            try:
+                value = Decimal(str(raw))
+            except InvalidOperation:
+                value = Decimal("NaN")
+            if not value.is_finite():
+                raise UsageError(f"{name.replace('_', '-')} must be a finite number, got {raw!r}",
+                                 f"e.g. --{name.replace('_', '-')} 0.25")
+            object.__setattr__(self, name, value)
         if self.direction not in ("input", "output", "mixed"):
             raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
         for name in ("cached_share", "batch_share", "cache_write_share"):
@@ -139,6 +149,9 @@ class Workload:
                              "give the typical prompt size in tokens, e.g. --prompt-tokens 8000")
         if self.output_ratio < 0:
             raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
+        if self.direction != "mixed" and self.output_ratio:
+            raise UsageError(f"--output-ratio has no effect with --direction {self.direction}",
+                             "add --direction mixed, or drop --output-ratio")
         if self.direction == "mixed" and self.output_ratio == 0:
             raise UsageError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
 
@@ -437,6 +450,12 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
+    provenance["caveats"] = caveats(offerings, quotes, exact, {r["offering"]: r["notes"] for r in absolute},
+                                    as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
+                                                            if r.get("calibration")})
+    compared = {o.ref for o in offerings}
+    provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
+                              for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():
         provenance["tokenizers"][name]["calibration"] = per_language
     provenance.update(_genre_provenance(corpus, genres))
@@ -482,6 +501,47 @@ def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> 
             "genres": corpus.genres}
 
 
+FX_STALE_DAYS = 5  # ECB publishes on working days: more than a long weekend old is worth saying
+
+
+def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str, bool], fallbacks: dict[str, str],
+            as_of: date, workload: Workload, today: date | None = None,
+            basis: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Everything a reader must know before trusting a figure, one entry each: {offering (None: the whole
+    report), kind, text}. Every report format prints all of them (DESIGN.md: every caveat in every format)."""
+    today = today or date.today()
+    out: list[dict[str, Any]] = []
+
+    def add(offering: str | None, kind: str, text: str) -> None:
+        out.append({"offering": offering, "kind": kind, "text": text})
+
+    if as_of > today:
+        add(None, "future-date", f"prices as of {as_of}, a date in the future: these are the prices recorded "
+                                 f"today ({today}), not announced ones")
+    for off in offerings:
+        q = quotes[off.ref]
+        for note in filter(None, fallbacks.get(off.ref, "").split("; ")):
+            add(off.ref, "price-fallback", note)
+        if not exact[off.tokenizer]:
+            how = (basis or {}).get(off.ref)  # a calibrated family says how and when it was calibrated
+            add(off.ref, "estimate", "token counts are an estimate: the vendor's tokenizer is not public; " +
+                (how if how else f"counted with {off.tokenizer}"))
+        if q.entry.confidence == "low":
+            add(off.ref, "low-confidence", "low-confidence price (sources disagree)"
+                + (f": {q.entry.note}" if q.entry.note else ""))
+        if q.fx_date is not None and (as_of - q.fx_date).days > FX_STALE_DAYS:
+            add(off.ref, "fx-age", f"{q.billed_currency}/{q.currency} rate of {q.fx_date}, "
+                                   f"{(as_of - q.fx_date).days} days before the as-of date")
+        until = getattr(q.entry, "until", None)
+        if until is not None and as_of >= until:
+            add(off.ref, "retired", f"retired on {until}, before the as-of date {as_of}")
+    if workload.cached_share and all("cached-input" in fallbacks.get(o.ref, "") for o in offerings):
+        add(None, "no-effect", "--cached-share had no effect: no compared offering has a cached-input price")
+    if workload.batch_share and all("batch price" in fallbacks.get(o.ref, "") for o in offerings):
+        add(None, "no-effect", "--batch-share had no effect: no compared offering has a batch price")
+    return out
+
+
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
                 exact: dict[str, bool], as_of: date, currency: str, workload: Workload,
                 reference: str) -> dict[str, Any]:
@@ -518,39 +578,61 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
     }
 
 
-def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None = None, base: str | None = None,
-            as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
-            corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
-            progress=None, skip_unavailable: bool = False,
+def compare(language: str | Sequence[str] | None = None, models: Sequence[str] | None = None,
+            base: str | None = None, as_of: str | date | None = None, currency: str = "USD",
+            workload: Workload | None = None, corpus: str = "bundled", pricing_dir: str | None = None,
+            workers: int | None = None, progress=None, skip_unavailable: bool = False,
             genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None,
+            preset: str | None = None, prices: Sequence[str | Path] | None = None,
             calibrations: Sequence[str | Path] = (), all_hosts: bool = False) -> CostMatrix:
-    """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
+    """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
-    With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
+    With no arguments: the preset `published-2023-12-14` (Italian input on 2023-12-14, Mistral Medium as base).
 
         m = costcalc.compare(language="it", as_of="2023-12-14", base="mistral/mistral-medium")
-        m.relative        # DataFrame: language, offering, base, ratio, exact
+        m.relative        # DataFrame: language, offering, base, ratio = cost(offering) / cost(base), exact
         m.to_markdown()   # the report `costcalc report` prints
 
-    `genres` weights the corpus documents: {"technical-code": 2, "news-report": 1} or ["technical-code=2"];
-    None pools every document (all documents, equal characters).
+    Parameters:
+        language: a BCP-47 code ("it", "zh-Hans"), a list of them, or "all" for every corpus language
+            (default: the preset's).
+        models: offerings as "provider/model" (aliases resolve on the as-of date); default: the preset's.
+        base: the offering every ratio divides by (default: the preset's, else the first of `models`).
+        as_of: prices in force on this date, "YYYY-MM-DD" or a date (default: the preset's, else today).
+        currency: "USD" or "EUR"; other currencies convert at the ECB rate of the as-of date.
+        workload: what is billed (a `Workload`: direction, output_ratio, cached_share, batch_share);
+            default: input tokens only.
+        corpus: a bundled corpus name or a path (directory, FLORES-style files, JSONL).
+        pricing_dir: price tables to use instead of the bundled ones.
+        workers: counting processes (default: all cores).
+        progress: a callable(done, total) told the characters counted so far.
+        skip_unavailable: leave out offerings whose tokenizer is an optional one that is not installed, and
+            say so in the report, instead of failing (presets such as `current` do).
+        genres: weights for the corpus documents by genre: {"technical-code": 2, "news-report": 1} or
+            ["technical-code=2"]; None pools every document (all documents, equal characters).
+        prices: your own price tables (files or directories) on top of the bundled ones; None reads
+            $COSTCALC_PRICES. A model id you define replaces the bundled one and the report says so.
+        preset: a named comparison ("published-2023-12-14", "current"); the other arguments override its
+            parts and the report's first line names the preset and what was overridden.
 
-    `calibrations`: calibration files (from `costcalc calibrate`) laid over the shipped ones for the closed
-    tokenizer families (Claude, Gemini, Titan, Nova, ...); the last file given wins.
+        all_hosts: replace each model by every host that sells it on the as-of date (also `MODEL@*` in models).
+        calibrations: calibration files (from `costcalc calibrate`) laid over the shipped ones for the closed
+            tokenizer families (Claude, Gemini, Titan, Nova, ...); the last file given wins.
 
-    `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
-    installed, and says so in the report, instead of failing.
+    Returns a `CostMatrix`; raises a `CostcalcError` subclass (with the fix in its message) on bad input.
     """
+    from costcalc import presets
     from costcalc._paths import optional_tokenizers_dir
     from costcalc.cache import ResultCache
     from costcalc.corpus import load_corpus, source_digest
     from costcalc.prices import default_pricing_dir, parse_date
     from costcalc.prices.version import table_version
 
-    default = PUBLISHED_DEFAULT
-    day = parse_date(as_of if as_of is not None else (default["as_of"] if models is None else None))
-    models = list(models) if models else list(default["models"])
-    base = base or (default["base"] if default["base"] in models else models[0])
+    plan = presets.resolve(preset, language, models, base, as_of, pricing_dir)
+    language, models, base = plan["languages"], plan["models"], plan["base"]
+    skip_unavailable = skip_unavailable or plan["skip_unavailable"]
+    day = parse_date(plan["as_of"])
+    base = base or models[0]
     workload = workload or Workload()
     root = Path(pricing_dir) if pricing_dir is not None else default_pricing_dir()
     # The key hashes the request as given and the raw bytes of every input, so a rerun is answered before any
@@ -560,13 +642,18 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
     genre_request = (sorted((str(k), str(v)) for k, v in genres.items()) if isinstance(genres, Mapping)
                      else list(genres or []))
-    overlays = [Path(p) for p in calibrations]
-    overlay_bytes = [p.read_bytes() if p.is_file() else str(p) for p in overlays]  # a missing file fails below
-    key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed, genre_request, overlay_bytes, all_hosts)
+    from costcalc.prices import overlay
+
+    overlays = overlay.overlay_files(overlay.from_env() if prices is None else prices)
+    calibration_files = [Path(p) for p in calibrations]
+    calibration_bytes = [p.read_bytes() if p.is_file() else str(p) for p in calibration_files]  # missing: below
+    key = _result_key(table_version(root), overlay.digest(overlays) if overlays else "", digest, language, models,
+                      base, day, currency.upper(), workload, skip_unavailable, installed, genre_request,
+                      calibration_bytes, all_hosts)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
+        cached.provenance["preset"] = plan["header"]
         return cached
     text = load_corpus(corpus)
     if isinstance(language, str):
@@ -580,7 +667,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     if skip_unavailable:
         from costcalc.prices import load_prices
 
-        book = load_prices(as_of=day, path=root)
+        book = load_prices(as_of=day, path=root, overlays=overlays)
         missing = _not_installed({book.lookup(m).tokenizer for m in models})
         left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
                     for m in models if book.lookup(m).tokenizer in missing]
@@ -588,13 +675,15 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     from costcalc.calibrate.store import load_set, using
     from costcalc.prices import load_prices
 
-    with using(load_set(overlays, root)):
-        matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
-                         as_of=day, currency=currency.upper(), workload=workload, workers=workers,
-                         progress=progress, genres=_genre_map(genres, text), all_hosts=all_hosts)
+    book = load_prices(as_of=day, path=root, overlays=overlays)
+    with using(load_set(calibration_files, root)):
+        matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
+                         currency=currency.upper(), workload=workload, workers=workers, progress=progress,
+                         genres=_genre_map(genres, text), all_hosts=all_hosts)
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())
+    matrix.provenance["preset"] = plan["header"]
     return matrix
 
 

@@ -80,3 +80,23 @@ def closest(value: str, choices: Iterable[str], n: int = 5) -> str:
 
     matches = difflib.get_close_matches(value, list(choices), n=n, cutoff=0.5)
     return f"did you mean: {', '.join(matches)}?" if matches else ""
+
+
+def closest_by_tokens(value: str, choices: Iterable[str], n: int = 3) -> str:
+    """'did you mean: anthropic/claude-3-opus-20240229?' for 'claude-3-opus': the choices that contain every
+    word of `value` (split at - . _ / :), fewest extra words first; '' when none does."""
+    import re
+
+    def words(text: str) -> list[str]:
+        return [w for w in re.split(r"[-._/:]+", text.lower()) if w]
+
+    wanted = words(value)
+    if not wanted:
+        return ""
+    hits = []
+    for choice in choices:
+        have = words(choice)
+        if all(w in have for w in wanted):
+            hits.append((len(have) - len(wanted), choice))
+    hits.sort()
+    return f"did you mean: {', '.join(c for _, c in hits[:n])}?" if hits else ""

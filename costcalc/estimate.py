@@ -207,6 +207,42 @@ class LocalEngine:
             self.pool.shutdown()
 
 
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at `address` before handing it to dask: something else listening
+    there (a web server, say) would make the client wait past the timeout, or read the reply's first bytes as a
+    frame length and try to allocate exabytes. A scheduler greets at once with a small length-prefixed frame."""
+    import socket
+    import struct
+    from urllib.parse import urlsplit
+
+    if "://" in address and not address.startswith("tcp://"):
+        return  # tls://, ucx://, inproc://: dask's own checks apply
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    hint = "check --scheduler (e.g. tcp://10.0.0.5:8786) and that a Dask scheduler is running there"
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host, port = None, None
+    if not host or not port:
+        raise UsageError(f"cannot read the Dask scheduler address {address!r}", hint)
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            head = b""
+            while len(head) < 8:
+                chunk = conn.recv(8 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+    except TimeoutError:
+        raise InputError(f"{address} did not answer as a Dask scheduler within {timeout:g} s", hint) from None
+    except OSError as e:
+        raise InputError(f"cannot reach the Dask scheduler {address!r} within {timeout:g} s ({e.strerror or e})",
+                         hint) from None
+    if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] < 2**30:
+        raise InputError(f"{address} answered, but not as a Dask scheduler", hint)
+
+
 class DaskEngine:
     """The same tasks on a dask.distributed cluster (`scheduler` address, or a LocalCluster)."""
 
@@ -219,6 +255,8 @@ class DaskEngine:
             raise MissingDependencyError("dask.distributed is not installed, so --engine dask cannot run",
                                          "pip install 'costcalc[dask]'") from None
         self.cluster = None
+        if scheduler:
+            _probe_scheduler(scheduler, timeout)
         try:
             if scheduler:
                 self.client = Client(scheduler, timeout=f"{timeout}s")
@@ -369,7 +407,8 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
              as_of=None, currency: str = "USD",
              direction: str = "input", errors: str = "strict", strict: bool = False,
              progress: Callable[[int, int], None] | None = None, pricing_dir: str | None = None,
-             language: str | None = None, calibrations: Sequence[str] = ()) -> Estimate:
+             prices: Sequence[str] | None = None, language: str | None = None,
+             calibrations: Sequence[str] = ()) -> Estimate:
     """Total tokens and cost of the files at `paths` on each offering in `models`. Closed tokenizers (Claude,
     Gemini, ...) use the calibration for `language` (default: their language-agnostic one), from the shipped
     tables and `calibrations` files."""
@@ -384,7 +423,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
         raise UsageError(f"--sample must be a fraction in (0, 1], got {sample}", "e.g. --sample 0.01")
     if not models:
         raise UsageError("no offerings to price", "pass -m provider/model (repeatable)")
-    book = load_prices(as_of=as_of, path=pricing_dir)
+    book = load_prices(as_of=as_of, path=pricing_dir, overlays=prices)
     offerings = [book.lookup(m) for m in dict.fromkeys(models)]
     quotes = {o.ref: o.price(book.as_of, currency) for o in offerings}
     cal = load_set(calibrations, pricing_dir)
@@ -402,6 +441,9 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
                      on_progress=(lambda done: progress(done, total_bytes)) if progress else None)
     finally:
         runner.close()
+    if sample is not None and totals.units and totals.sampled_units == 0:
+        raise UsageError(f"--sample {sample:g} selected none of the {totals.units:,} units",
+                         f"use --sample {max(sample, 1 / totals.units):.2g} or more, or drop --sample")
     if totals.units == 0:
         raise InputError(f"no text found in {len(files)} file(s)" + (f"; {skipped.count} skipped" if skipped.count
                          else ""), "check --glob, --jsonl-field and --csv-column")

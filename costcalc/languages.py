@@ -45,9 +45,11 @@ def normalize(code: str, *, where: str = "") -> str:
     if code in FLORES_TO_BCP47:
         return FLORES_TO_BCP47[code]
     match = _BCP47.match(code)
-    if not match:
+    by_name = from_name(code)
+    if not match or by_name:
         place = f" ({where})" if where else ""
-        raise UsageError(f"cannot read language code {code!r}{place}", f"use {ACCEPTED_FORMS}")
+        hint = f"did you mean: {', '.join(f'{c} ({NAMES[c]})' for c in by_name)}? " if by_name else ""
+        raise UsageError(f"cannot read language code {code!r}{place}", f"{hint}use {ACCEPTED_FORMS}")
     lang, script, region = match.groups()
     parts = [lang.lower()]
     if script:
@@ -59,3 +61,28 @@ def normalize(code: str, *, where: str = "") -> str:
 
 def name(code: str) -> str:
     return NAMES.get(code, code)
+
+
+def from_name(text: str) -> list[str]:
+    """Codes whose English name matches `text` ('Italian' -> ['it'], 'chinese' -> ['zh-Hans', 'zh-Hant'])."""
+    import difflib
+
+    wanted = text.strip().lower()
+    if len(wanted) < 4:
+        return []
+    exact = [c for c, n in NAMES.items() if n.lower() == wanted or n.lower().split(" (")[0] == wanted]
+    if exact:
+        return exact
+    names = {n.lower(): c for c, n in NAMES.items()}
+    return [names[n] for n in difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.8)]
+
+
+def suggest(code: str, available: list[str] | tuple[str, ...]) -> str:
+    """'did you mean: zh-Hans?' for 'zh' (same language, another script or region), else the closest codes."""
+    from costcalc.errors import closest
+
+    primary = code.split("-")[0].lower()
+    same = [c for c in available if c.split("-")[0].lower() == primary and c != code]
+    if same:
+        return f"did you mean: {', '.join(f'{c} ({name(c)})' for c in same)}?"
+    return closest(code, available)

@@ -191,7 +191,7 @@ class FakeBook:
 
 
 def test_count_offerings_price_the_text(monkeypatch):
-    monkeypatch.setattr(costcalc.prices, "load_prices", lambda as_of=None, path=None: FakeBook(as_of))
+    monkeypatch.setattr(costcalc.prices, "load_prices", lambda as_of=None, path=None, overlays=None: FakeBook(as_of))
     text = "All human beings are born free and equal in dignity and rights."
     result = run(["count", "-", "-m", "anthropic/claude-2.1", "-m", "amazon/titan-text-express",
                   "-t", "openai:cl100k_base", "--as-of", "2023-12-14", "--format", "json"], input=text)

@@ -72,8 +72,7 @@ class LazyGroup(click.Group):
             from costcalc.errors import closest
 
             hint = closest(name, self.list_commands(ctx), n=3)
-            raise click.UsageError(f"no such command {name!r}" + (f"; {hint}" if hint else "")
-                                   + f" (see `{ctx.command_path} --help`)", ctx)
+            raise click.UsageError(f"no such command {name!r}" + (f"; {hint}" if hint else ""), ctx)
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -83,8 +82,26 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """click's main, with every ending in one line: usage errors as `Error: ... (see `cmd --help`)`."""
         args = _hoist_debug(list(sys.argv[1:] if args is None else args))
-        return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            where = f" (see `{e.ctx.command_path} --help`)" if e.ctx is not None else ""
+            click.echo(f"Error: {e.format_message()}{where}", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(0)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         from costcalc.errors import CostcalcError

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from costcalc.cli._options import pricing_dir_option
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import format_option, pricing_dir_option
+from costcalc.cli._output import emit
 
 EXAMPLES = """
 \b

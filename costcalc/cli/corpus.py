@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import format_option
+from costcalc.cli._output import emit
 
 
 @click.group()

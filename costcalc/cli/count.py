@@ -21,8 +21,16 @@ from typing import Any
 
 import click
 
-from costcalc.cli._options import as_of_option, calibrations_option, currency_option, pricing_dir_option
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import (
+    as_of_option,
+    calibrations_option,
+    currency_option,
+    format_option,
+    prices_option,
+    pricing_dir_option,
+)
+from costcalc.cli._output import emit
+from costcalc.errors import InputError
 
 EXAMPLES = """
 \b
@@ -36,18 +44,38 @@ Examples:
 
 
 def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
-             currency: str | None, pricing_dir: str | None) -> list[dict[str, Any]]:
+             currency: str | None, pricing_dir: str | None, prices: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """One plan row per -t / -m, in the order given: tokenizer name and, for offerings, the price quote."""
     plan: list[dict[str, Any]] = [{"tokenizer": name, "offering": None, "quote": None} for name in tokenizer_names]
     if offerings:
         from costcalc.prices import load_prices
 
-        book = load_prices(as_of=as_of, path=pricing_dir)
+        book = load_prices(as_of=as_of, path=pricing_dir, overlays=list(prices))
         for ref in offerings:
             off = book.lookup(ref)
             plan.append({"tokenizer": off.tokenizer, "offering": off.ref,
                          "quote": off.price(as_of=as_of, currency=currency), "price_table": book.version})
     return plan
+
+
+def _check_stdin() -> bool:
+    """Standard input closed: one clear line; at a terminal: say how to end the input (it would wait silently)
+    and return True."""
+    import os
+    import sys
+
+    try:
+        os.fstat(0)
+        closed = sys.stdin is None or sys.stdin.closed
+    except OSError:
+        closed = True
+    if closed:
+        raise InputError("standard input is closed: nothing to count", "pass a FILE, or pipe text into `count -`")
+    if sys.stdin.isatty():
+        end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+        click.echo(f"Reading text from the terminal; end it with {end} on a new line (or pass a FILE).", err=True)
+        return True
+    return False
 
 
 @click.command("count", epilog=EXAMPLES)
@@ -56,9 +84,10 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
               help="Tokenizer registry name (repeatable), e.g. openai:o200k_base, estimate:meta:llama-3.")
 @click.option("-m", "--model", "offerings", multiple=True, metavar="OFFERING",
               help="Offering provider/model (repeatable): counts with its tokenizer and prices the text.")
-@as_of_option
-@currency_option
+@as_of_option()
+@currency_option()
 @pricing_dir_option
+@prices_option
 @click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
               help="Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
 @click.option("-l", "--language", default=None,
@@ -67,8 +96,8 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
 @calibrations_option
 @format_option()
 def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
-          currency: str | None, pricing_dir: str | None, errors: str, language: str | None,
-          calibrations: tuple[str, ...], fmt: str) -> None:
+          currency: str | None, pricing_dir: str | None, prices: tuple[str, ...], errors: str,
+          language: str | None, calibrations: tuple[str, ...], fmt: str) -> None:
     """Count the tokens of FILE (or stdin, `-`) with each tokenizer, and price it per offering."""
     from costcalc.calibrate.store import load_set
     from costcalc.costing import cost_of
@@ -79,15 +108,22 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
 
     if not tokenizer_names and not offerings:
         raise click.UsageError("give at least one -t TOKENIZER or -m OFFERING")
-    plan = _resolve(tokenizer_names, offerings, as_of, currency, pricing_dir)
+    plan = _resolve(tokenizer_names, offerings, as_of, currency, pricing_dir, prices)
     names = list(dict.fromkeys(row["tokenizer"] for row in plan))  # each tokenizer counts once
     language = normalize(language) if language else None
     cal = load_set(calibrations, pricing_dir)
     # unknown names fail before any input is read
     toks = [calibrated(get_tokenizer(n), cal, language) for n in names]
     source = "<stdin>" if file == "-" else file
-    with click.open_file(file, "rb") as stream:
-        totals, stats = count_stream(toks, stream, source, errors)
+    if file == "-" and _check_stdin():
+        import io
+        import sys
+
+        # Typed text is small; reading it whole ends at the first Ctrl-D (block reads would wait for a second).
+        totals, stats = count_stream(toks, io.BytesIO(sys.stdin.buffer.read()), source, errors)
+    else:
+        with click.open_file(file, "rb") as stream:
+            totals, stats = count_stream(toks, stream, source, errors)
     by_name = {n: (tok, total) for n, tok, total in zip(names, toks, totals, strict=True)}
 
     rows = []

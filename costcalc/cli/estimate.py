@@ -6,8 +6,15 @@ from datetime import date
 
 import click
 
-from costcalc.cli._options import DATE, calibrations_option, pricing_dir_option
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import (
+    as_of_option,
+    calibrations_option,
+    currency_option,
+    format_option,
+    prices_option,
+    pricing_dir_option,
+)
+from costcalc.cli._output import emit
 
 
 @click.command()
@@ -26,9 +33,8 @@ from costcalc.cli._output import emit, format_option
 @click.option("--scheduler-timeout", type=click.FloatRange(0.1, 600), default=10, show_default=True,
               help="Seconds to wait for the Dask scheduler before giving up.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, help="Processes (default: all cores).")
-@click.option("--as-of", type=DATE, default=None, help="Prices in force on this date (default: today).")
-@click.option("--currency", type=click.Choice(["USD", "EUR"], case_sensitive=False), default="USD",
-              show_default=True)
+@as_of_option()
+@currency_option(default="USD", help="Report currency (converted at the ECB rate of the as-of date).")
 @click.option("--direction", type=click.Choice(["input", "output"]), default="input", show_default=True,
               help="Price the text as input (prompts) or as output (completions).")
 @click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
@@ -37,13 +43,14 @@ from costcalc.cli._output import emit, format_option
 @click.option("-l", "--language", default=None,
               help="Language of the files: closed tokenizers (Claude, Gemini, ...) use its calibration.")
 @calibrations_option
-@format_option(choices=("table", "json"))
+@format_option(("table", "md", "csv", "json"))
 @pricing_dir_option
+@prices_option
 def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | None, jsonl_field: str,
              csv_column: str, sample: float | None, seed: int, engine: str, scheduler: str | None,
              scheduler_timeout: float, workers: int | None, as_of: date | None, currency: str, direction: str,
              errors: str, strict: bool, language: str | None, calibrations: tuple[str, ...],
-             fmt: str, pricing_dir: str | None) -> None:
+             fmt: str, pricing_dir: str | None, prices: tuple[str, ...]) -> None:
     """Total documents, characters, tokens and cost of your files (txt, md, jsonl, csv; directories recursive).
 
     Streams in bounded memory and uses every core. With --sample, only that fraction of the units is
@@ -63,9 +70,10 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
     result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
                           sample=sample, seed=seed, engine=engine, scheduler=scheduler,
                           scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
-                          currency=currency.upper(), direction=direction, errors=errors, strict=strict,
+                          currency=currency, direction=direction, errors=errors, strict=strict,
                           progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir,
-                          language=normalize(language) if language else None, calibrations=calibrations)
+                          language=normalize(language) if language else None, calibrations=calibrations,
+                          prices=list(prices))
     t = result.totals
     rows = [o.to_dict() for o in result.offerings]
     columns = ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import format_option
+from costcalc.cli._output import emit
 from costcalc.cli._progress import ProgressBar
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from costcalc.cli._options import DATE, as_of_option, currency_option, pricing_dir_option
-from costcalc.cli._output import emit, format_option, to_json
+from costcalc.cli._options import DATE, as_of_option, currency_option, format_option, prices_option, pricing_dir_option
+from costcalc.cli._output import emit, to_json
 from costcalc.cli.refresh import refresh as refresh_command
 from costcalc.prices import Offering, PriceBook, Quote, load_prices
 from costcalc.prices.schema import DatedAlias
@@ -30,8 +30,8 @@ def prices() -> None:
     """
 
 
-def _book(as_of: date | None, pricing_dir: str | None) -> PriceBook:
-    return load_prices(as_of=as_of, path=pricing_dir)
+def _book(as_of: date | None, pricing_dir: str | None, prices: tuple[str, ...] = ()) -> PriceBook:
+    return load_prices(as_of=as_of, path=pricing_dir, overlays=list(prices))
 
 
 def _footer(book: PriceBook, as_of: date, quotes: list[Quote]) -> list[str]:
@@ -50,13 +50,15 @@ LIST_COLUMNS = ["offering", "input", "output", "cached_input", "currency", "unit
 
 @prices.command("list")
 @click.option("--provider", "-p", help="Only this billing provider (mistral, openai, anthropic, aws-bedrock, ...).")
-@as_of_option
-@currency_option
+@as_of_option()
+@currency_option()
 @format_option()
 @pricing_dir_option
-def list_(provider: str | None, as_of: date | None, currency: str | None, fmt: str, pricing_dir: str | None) -> None:
+@prices_option
+def list_(provider: str | None, as_of: date | None, currency: str | None, fmt: str, pricing_dir: str | None,
+          prices: tuple[str, ...]) -> None:
     """Every offering priced on the as-of date, with its source confidence and tokenizer."""
-    book = _book(as_of, pricing_dir)
+    book = _book(as_of, pricing_dir, prices)
     quotes = [o.price(book.as_of, currency) for o in book.select(provider, book.as_of)]
     rows = [{**q.to_dict(), "unit": q.entry.unit, "price_table": book.version} for q in quotes]
     emit(rows, LIST_COLUMNS, fmt, footer=_footer(book, book.as_of, quotes))
@@ -64,13 +66,15 @@ def list_(provider: str | None, as_of: date | None, currency: str | None, fmt: s
 
 @prices.command()
 @click.argument("offering")
-@as_of_option
-@currency_option
+@as_of_option()
+@currency_option()
 @format_option()
 @pricing_dir_option
-def show(offering: str, as_of: date | None, currency: str | None, fmt: str, pricing_dir: str | None) -> None:
+@prices_option
+def show(offering: str, as_of: date | None, currency: str | None, fmt: str, pricing_dir: str | None,
+         prices: tuple[str, ...]) -> None:
     """One offering's prices on the as-of date, with their source, confidence and FX conversion."""
-    book = _book(as_of, pricing_dir)
+    book = _book(as_of, pricing_dir, prices)
     off = book.lookup(offering)
     quote = off.price(book.as_of, currency)
     model = off.model
@@ -109,9 +113,10 @@ HISTORY_COLUMNS = ["from", "from_basis", "currency", "unit", "input", "output", 
 @click.argument("offering")
 @format_option()
 @pricing_dir_option
-def history(offering: str, fmt: str, pricing_dir: str | None) -> None:
+@prices_option
+def history(offering: str, fmt: str, pricing_dir: str | None, prices: tuple[str, ...]) -> None:
     """Every dated price entry of one offering, oldest first, as billed."""
-    book = _book(None, pricing_dir)
+    book = _book(None, pricing_dir, prices)
     off = book.lookup(offering)
     rows = [{"offering": off.ref, **e.model_dump(by_alias=True), "source": ", ".join(e.source)}
             for e in off.model.prices]
@@ -162,14 +167,14 @@ DIFF_COLUMNS = ["offering", "change", "input_from", "input_to", "input_pct", "ou
 @click.option("--from", "start", type=DATE, required=True, help="Earlier date.")
 @click.option("--to", "end", type=DATE, default=None, help="Later date (default: today).")
 @click.option("--provider", "-p", help="Only this billing provider.")
-@click.option("--currency", type=click.Choice(["USD", "EUR"]), default="USD", show_default=True,
-              help="Compare in this currency, each side converted at its own date's ECB rate.")
+@currency_option(default="USD", help="Compare in this currency, each side converted at its own date's ECB rate.")
 @format_option()
 @pricing_dir_option
+@prices_option
 def diff(start: date, end: date | None, provider: str | None, currency: str, fmt: str,
-         pricing_dir: str | None) -> None:
+         pricing_dir: str | None, prices: tuple[str, ...]) -> None:
     """What changed between two dates: new, retired and repriced offerings, with percentages."""
-    book = _book(end, pricing_dir)
+    book = _book(end, pricing_dir, prices)
     end = book.as_of
     if start >= end:
         raise click.BadParameter(f"--from {start} must be before --to {end}", param_hint="--from")

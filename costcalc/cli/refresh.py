@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option
-from costcalc.cli._output import emit, format_option, to_json
+from costcalc.cli._options import DATE, OUTPUT, format_option, pricing_dir_option
+from costcalc.cli._output import emit, to_json
 
 SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
 
@@ -31,9 +31,9 @@ SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
               help="Append the accepted changes as dated entries, update CHANGELOG.md and VERSION.")
 @click.option("--accept-large-changes", is_flag=True,
               help="Apply changes of more than 5x up or down, or to zero (never negative prices).")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", type=OUTPUT,
               help="Also write a Markdown report (the pull-request body in CI).")
-@format_option(choices=("table", "json"))
+@format_option(("table", "json"))
 @click.option("--timeout", type=click.FloatRange(min=0.01), default=30.0, show_default=True,
               help="Seconds per HTTP attempt.")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
@@ -50,7 +50,7 @@ SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
 @click.pass_context
 def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...], inputs: tuple[Path, ...],
             from_package: bool, pricing_dir: str | None,
-            apply_: bool, accept_large_changes: bool, report: Path | None, fmt: str, timeout: float, retries: int,
+            apply_: bool, accept_large_changes: bool, report: str | None, fmt: str, timeout: float, retries: int,
             max_bytes: int, backoff: float, max_wait: float, lock_timeout: float, run_date: date | None) -> None:
     """Fetch public price lists, show what differs from the tables and, with --apply, append it.
 
@@ -74,7 +74,8 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
       costcalc prices refresh --source litellm --url http://127.0.0.1:8000/prices.json \\
                               --source openrouter --url https://mirror.example/models.json
     """
-    from costcalc.errors import CostcalcError
+    from costcalc._paths import inside_installed_package
+    from costcalc.errors import CostcalcError, UsageError
     from costcalc.prices import default_pricing_dir
     from costcalc.refresh import report as render
     from costcalc.refresh.http import HttpSettings, check_url
@@ -93,6 +94,9 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
     places: tuple[str | Path, ...] = urls or inputs
     pairs = [(name, places[i] if i < len(places) else None) for i, name in enumerate(sources)] or None
     root = Path(pricing_dir) if pricing_dir else default_pricing_dir()
+    if apply_ and inside_installed_package(root):
+        raise UsageError(f"refusing to write price tables inside the installed package ({root}): an upgrade would "
+                         "overwrite them", "clone the costcalc repository and pass --pricing-dir CHECKOUT/pricing")
     http = HttpSettings(timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff, max_wait=max_wait)
     result = run_refresh(root, pairs, apply=apply_, accept_large_changes=accept_large_changes,
                          run_date=run_date, http=http, lock_timeout=lock_timeout, from_package=from_package)
@@ -104,7 +108,7 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
     if report is not None:
         from costcalc._atomic import write_atomic
 
-        write_atomic(report, render.markdown(result))
+        write_atomic(report, render.markdown(result), make_parents=False)
     if fmt == "json":
         click.echo(to_json(render.to_dict(result)))
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from costcalc.cli._options import calibrations_option
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import calibrations_option, format_option
+from costcalc.cli._output import emit
 
 LIST_EXAMPLES = """
 \b

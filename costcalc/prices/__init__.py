@@ -6,6 +6,7 @@ The schema (pydantic) is imported only when tables are loaded: a cached report n
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,13 +47,21 @@ def parse_date(value: str | date | None) -> date:
         raise UsageError(f"invalid date {value!r}", "use YYYY-MM-DD, e.g. 2023-12-14") from None
 
 
-def load_prices(as_of: str | date | None = None, path: str | Path | None = None) -> PriceBook:
+def load_prices(as_of: str | date | None = None, path: str | Path | None = None,
+                overlays: Sequence[str | Path] | None = None) -> PriceBook:
     """Load and validate the price tables (default: the bundled ones). `as_of` (default today) is the date
-    that lookups use unless they name another."""
+    that lookups use unless they name another. `overlays` are your own provider tables (files or directories)
+    merged on top; None reads them from $COSTCALC_PRICES (see costcalc.prices.overlay)."""
+    from costcalc.prices import overlay
     from costcalc.prices.book import PriceBook
     from costcalc.prices.loader import load_tables
 
     root = Path(path) if path is not None else default_pricing_dir()
     tables = load_tables(root)
-    return PriceBook(root=root, providers=tables.providers, fx=tables.fx, version=tables.version,
-                     as_of=parse_date(as_of), sources=tables.sources)
+    files = overlay.overlay_files(overlay.from_env() if overlays is None else overlays)
+    providers, sources, replaced, version = tables.providers, tables.sources, [], tables.version
+    if files:
+        providers, sources, replaced = overlay.apply(tables.providers, tables.sources, files, tables.fx)
+        version = f"{version}+overlay.{overlay.digest(files)}"
+    return PriceBook(root=root, providers=providers, fx=tables.fx, version=version, as_of=parse_date(as_of),
+                     sources=sources, overlay_notes=tuple(replaced))

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from costcalc.errors import NoPriceError, RetiredError, UnknownOfferingError, closest
+from costcalc.errors import NoPriceError, RetiredError, UnknownOfferingError, closest, closest_by_tokens
 from costcalc.prices.fx import FxTable
 from costcalc.prices.schema import RULE_FIELDS, TIER_FIELDS, Model, PriceEntry, ProviderTable, Rule, Source
 
@@ -169,6 +169,11 @@ class PriceBook:
     version: str
     as_of: date
     sources: dict[str, Source] = field(default_factory=dict)
+    overlay_notes: tuple[str, ...] = ()  # bundled models that a user's price overlay replaced
+
+    def __repr__(self) -> str:
+        return (f"<PriceBook {self.version}: {len(self.providers)} providers, {len(self.offerings)} offerings, "
+                f"as of {self.as_of}, from {self.root}>")
 
     @cached_property
     def offerings(self) -> tuple[Offering, ...]:
@@ -215,7 +220,8 @@ class PriceBook:
                 refs = sorted({off.ref for key in keys for *_, off in self._index[key]})
                 raise UnknownOfferingError(f"{ref!r} is sold by several providers: {', '.join(refs)}",
                                            "name one as provider/model")
-        suggestion = closest(ref, self._index) or closest(ref.split("/")[-1], [k.split("/", 1)[1] for k in self._index])
+        suggestion = (closest_by_tokens(ref, self._index) or closest(ref, self._index)
+                      or closest(ref.split("/")[-1], [k.split("/", 1)[1] for k in self._index]))
         raise UnknownOfferingError(f"unknown offering {ref!r}", suggestion or "see `costcalc prices list`")
 
     def select(self, provider: str | None = None, as_of: date | None = None) -> list[Offering]:

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from costcalc.languages import name as language_name
+from costcalc.numbers import money, ratio_text
+
+__all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers the same way
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
-
-
-def ratio_text(value: float) -> str:
-    """0.3312 -> '0.33x', 3.07 -> '3.1x', 3.95 -> '4.0x', 12.4 -> '12x'."""
-    if value >= 9.95:
-        return f"{value:.0f}x"
-    if value >= 0.995:
-        return f"{value:.1f}x"
-    return f"{value:.2f}x"
 
 
 def inverse(ratio: float) -> float:
@@ -29,12 +22,6 @@ def inverse(ratio: float) -> float:
 def ratio_header(matrix: CostMatrix) -> str:
     """The column heading of a ratio: the direction stated where it is used."""
     return f"cost / cost of {matrix.base.split('/')[-1]}"
-
-
-def money(value: Decimal | None, places: int = 4) -> str:
-    if value is None:
-        return ""
-    return f"{value:.{places}f}"
 
 
 def label(matrix: CostMatrix, ref: str) -> str:
@@ -100,10 +87,28 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
 
 
 def title(matrix: CostMatrix) -> str:
+    """The report's first line: which preset (and what overrode it), then what is compared."""
     langs = matrix.languages
     names = ", ".join(language_name(lang) for lang in langs)
     what = f"{names} text" if len(langs) <= 3 else f"{len(langs)} languages"
-    return f"Relative cost of {what}, prices as of {matrix.provenance['as_of']}"
+    header = matrix.provenance.get("preset") or {}
+    lead = f"{header['heading']}: relative cost" if header.get("name") else "Relative cost"
+    return f"{lead} of {what}, prices as of {matrix.provenance['as_of']}"
+
+
+def preset_note(matrix: CostMatrix) -> str:
+    """What the preset is, what was overridden, and how to get today's models."""
+    from costcalc.presets import DEFAULT
+
+    header = matrix.provenance.get("preset") or {}
+    if not header.get("name"):
+        return ""
+    text = f"Preset {header['name']}: {header['description']}."
+    if header.get("overridden"):
+        text += f" Overridden by options: {', '.join(p.replace('_', '-') for p in header['overridden'])}."
+    if header["name"] == DEFAULT:
+        text += " For today's models: `costcalc report --preset current`."
+    return text
 
 
 def many_summary(matrix: CostMatrix) -> str:
@@ -158,3 +163,19 @@ def genre_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     rows = [[language_name(lang), *(f"{rows_by[(lang, g)]['premium']:.2f}" if (lang, g) in rows_by else ""
                                     for g in genres)] for lang in matrix.languages]
     return header, rows
+
+
+def caveats(matrix: CostMatrix) -> list[dict[str, Any]]:
+    """The report's caveats (price fallbacks, estimates, low confidence, FX age, dates, options without effect)."""
+    return list(matrix.provenance.get("caveats") or [])
+
+
+def caveat_lines(matrix: CostMatrix) -> list[str]:
+    """One sentence per caveat, naming the offering it concerns; every format prints these."""
+    return [(f"{label(matrix, c['offering'])}: " if c["offering"] else "") + c["text"].rstrip(".") + "."
+            for c in caveats(matrix)]
+
+
+def row_notes(matrix: CostMatrix, ref: str) -> str:
+    """The caveats that apply to one offering's figures (its own and the report-wide ones), for a notes column."""
+    return "; ".join(c["text"] for c in caveats(matrix) if c["offering"] in (None, ref))

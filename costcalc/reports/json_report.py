@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from costcalc.costing import DEFINITIONS
 from costcalc.jsonable import dumps
-from costcalc.reports.common import published_rows
+from costcalc.reports.common import caveats, published_rows
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 def render(matrix: CostMatrix) -> str:
     payload = {
         "report": "costcalc relative cost",
+        "preset": matrix.provenance.get("preset"),
         "definitions": DEFINITIONS,
+        "caveats": caveats(matrix),
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
     CONTEXT_LEGEND,
+    caveat_lines,
     context_table,
     genre_table,
     label,
     many_summary,
     money,
     overview,
+    preset_note,
     published_rows,
     ratio_header,
     ratio_text,
@@ -35,6 +37,8 @@ def render(matrix: CostMatrix) -> str:
     prov = matrix.provenance
     many = len(matrix.languages) > 3
     out = [f"# {title(matrix)}", ""]
+    if preset_note(matrix):
+        out += [preset_note(matrix), ""]
     if many:
         header, rows = overview(matrix)
         out += [many_summary(matrix), "", f"## Each offering's {ratio_header(matrix)}", ""]
@@ -42,6 +46,9 @@ def render(matrix: CostMatrix) -> str:
     else:
         for lang in matrix.languages:
             out += [summary(matrix, lang), ""]
+    notes = caveat_lines(matrix)
+    if notes:
+        out += ["## Caveats", "", *(f"- {n}" for n in notes), ""]
     for lang in matrix.languages:
         out += [f"## {language_name(lang)}: cost per 1M characters of English-equivalent content", ""]
         rows = []
@@ -49,7 +56,7 @@ def render(matrix: CostMatrix) -> str:
             r = matrix.row(lang, ref)
             mark = "" if r["exact"] else " *"
             rows.append([label(matrix, ref), r["tokenizer"] + mark, f"{r['tokens_per_1m_chars']:,.0f}",
-                         f"{r['premium']:.2f}", money(r["input_price"], 2), money(r["output_price"], 2),
+                         f"{r['premium']:.2f}", money(r["input_price"]), money(r["output_price"]),
                          money(r["cost"]), ratio_text(r["ratio"])])
         out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
                        "output /1M", f"cost ({prov['currency']})", ratio_header(matrix)],

@@ -81,11 +81,11 @@ def _default_genre_text() -> str:
 
 
 def _caveats(matrix: CostMatrix) -> list[str]:
-    """The caveats every format shows, from the shared report wording when the library provides it."""
-    from costcalc.reports import common
+    """The caveats every format shows, in the shared report wording; the preset line comes first."""
+    from costcalc.reports.common import caveat_lines, preset_note
 
-    caveats = getattr(common, "caveats", None)
-    return [str(c) for c in caveats(matrix)] if caveats else []
+    note = preset_note(matrix)
+    return ([note] if note else []) + caveat_lines(matrix)
 
 
 def _script_json(data: dict[str, Any]) -> str:

@@ -1,0 +1,112 @@
+"""Named comparisons: a preset fixes models, base, as-of date and languages; options override its parts, and the
+report's first line says which preset it is and what was overridden ("published-2023-12-14 models and prices,
+German"). Which models `current` holds is computed from the price tables on the as-of day
+(costing.current_preset); this module names presets and merges them with the options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from costcalc.errors import UsageError
+
+DEFAULT = "published-2023-12-14"
+ALIASES = {"published": DEFAULT}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    languages: tuple[str, ...]
+    models: tuple[str, ...]
+    base: str
+    as_of: date | None  # None: today
+    skip_unavailable: bool = False  # leave out offerings whose optional tokenizer is not installed, and say so
+
+
+def presets() -> dict[str, Preset]:
+    from costcalc.costing import PUBLISHED_DEFAULT
+
+    return {
+        DEFAULT: Preset(DEFAULT, "the published comparison of 14 Dec 2023: Italian input, Mistral Medium against "
+                                 "Claude 2, GPT-4 Turbo, GPT-3.5 Turbo, Titan Text Express and Llama 2 70B/13B",
+                        (PUBLISHED_DEFAULT["language"],), tuple(PUBLISHED_DEFAULT["models"]),
+                        PUBLISHED_DEFAULT["base"], PUBLISHED_DEFAULT["as_of"]),
+        "current": Preset("current", "the newest flagship, mid and small model of each provider on sale on the "
+                                     "as-of date, in every bundled language", ("all",), (), "", None,
+                          skip_unavailable=True),
+    }
+
+
+def names() -> list[str]:
+    return [*presets(), *ALIASES]
+
+
+def get(name: str) -> Preset:
+    from costcalc.errors import closest
+
+    table = presets()
+    found = table.get(ALIASES.get(name, name))
+    if found is None:
+        hint = closest(name, list(table))
+        raise UsageError(f"unknown preset {name!r}" + (f"; {hint}" if hint else ""),
+                         f"choose one of {', '.join(table)}")
+    return found
+
+
+def resolve(preset: str | None, languages: Sequence[str] | str | None, models: Sequence[str] | None,
+            base: str | None, as_of: date | str | None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
+    """Merge a preset with explicit options. With no preset and no models, the default preset applies; with
+    models and no preset, it is a comparison of the user's own. Returns the arguments for compare() and
+    `header`: {name, overridden, heading}."""
+    from costcalc.languages import name as language_name
+    from costcalc.prices import parse_date
+
+    if isinstance(languages, str):
+        languages = [languages]
+    languages = list(languages or [])
+    if preset is None and models:
+        return {"languages": languages or ["it"], "models": list(models), "base": base, "as_of": as_of,
+                "skip_unavailable": False,
+                "header": {"name": None, "overridden": [], "heading": "your own comparison",
+                           "description": "the offerings, languages and date you chose"}}
+    chosen = get(preset or DEFAULT)
+    day = parse_date(as_of) if as_of else None
+    if chosen.name == "current" and not (models and base):
+        from dataclasses import replace
+
+        from costcalc.costing import current_preset
+
+        today = current_preset(day, pricing_dir)  # the tables decide which models are current
+        chosen = replace(chosen, models=tuple(today["models"]), base=today["base"])
+    # A part counts as overridden only when it differs from the preset's own value.
+    given = {"models": list(models or []) if models and tuple(models) != chosen.models else None,
+             "languages": languages if languages and tuple(languages) != chosen.languages else None,
+             "base": base if base and base != chosen.base else None,
+             "as_of": day if day and day != chosen.as_of else None}
+    overridden = [part for part, value in given.items() if value]
+    kept = [word for word, part in (("models", "models"), ("prices", "as_of")) if part not in overridden]
+    changes = []
+    if given["languages"]:
+        changes.append(", ".join("all languages" if lang == "all" else language_name(lang) for lang in languages))
+    if given["models"]:
+        changes.append("your models")
+    if given["base"]:
+        changes.append(f"base {base}")
+    if given["as_of"]:
+        changes.append(f"prices as of {day}")
+    if not overridden:
+        heading = chosen.name
+    elif kept:
+        heading = f"{chosen.name} {' and '.join(kept)}, {', '.join(changes)}"
+    else:
+        heading = f"{chosen.name} with {', '.join(changes)}"
+    return {"languages": languages or list(chosen.languages), "models": list(models or chosen.models),
+            "base": base or (chosen.base if not models or chosen.base in models else None),
+            "as_of": day or chosen.as_of, "skip_unavailable": chosen.skip_unavailable and not models,
+            "header": {"name": chosen.name, "overridden": overridden, "heading": heading,
+                       "description": chosen.description}}
