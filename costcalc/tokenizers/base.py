@@ -124,9 +124,11 @@ class TokenizerInfo:
     backend: str
     aliases: tuple[str, ...] = ()
     install_hint: str | None = None
+    counter: str | None = None  # the library that counts, where not `backend` (ids always come from `backend`)
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "exact": self.exact, "vocab_size": self.vocab_size,
-                "fingerprint": self.fingerprint, "backend": self.backend, "source": self.source,
+                "fingerprint": self.fingerprint, "backend": self.backend, "counts_with": self.counter or self.backend,
+                "source": self.source,
                 "licence": self.licence, "installed": self.installed, "aliases": list(self.aliases),
                 "install_hint": self.install_hint}

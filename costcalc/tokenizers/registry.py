@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from costcalc.errors import TokenizerAssetError, UnknownTokenizerError, closest
 from costcalc.tokenizers import assets, ondemand
 from costcalc.tokenizers._deps import installed
+from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import Tokenizer, TokenizerInfo
 
 ESTIMATE = "estimate:"
@@ -181,10 +182,13 @@ def _info(entry: Entry) -> TokenizerInfo:
     source = f"{src.get('package', '?')} {src.get('version', '?')}: {src.get('path', '?')}" if src else "?"
     # no "file": the data lives in a dependency (mistral-common)
     have_file = (assets.ASSETS_DIR / record["file"]).is_file() if record.get("file") else True
+    sha256 = record.get("sha256")
     return TokenizerInfo(
-        name=entry.name, exact=True, vocab_size=record.get("vocab_size"), fingerprint=record.get("sha256"),
+        name=entry.name, exact=True, vocab_size=record.get("vocab_size"),
+        fingerprint=sha256 and fastcount.fingerprint(entry.name, sha256),
         source=source, licence=record.get("licence", "?"), backend=entry.backend,
-        installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases)
+        installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases,
+        counter=fastcount.label(entry.name))
 
 
 def list_tokenizers() -> list[TokenizerInfo]:
