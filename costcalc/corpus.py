@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from costcalc._paths import data_dir
-from costcalc.errors import InputError, closest
+from costcalc.errors import InputError, UsageError, closest
 from costcalc.languages import normalize
 
 BUNDLED = "costcalc-parallel-v1"
@@ -41,6 +41,13 @@ class Corpus:
     name: str
     documents: tuple[Document, ...]
     origin: str
+    descriptions: tuple[tuple[str, str], ...] = ()  # (document id, genre) from the set's manifest
+
+    @cached_property
+    def genres(self) -> dict[str, str]:
+        """{document id: what genre it is}: each parallel document is one genre; the ids are the vocabulary."""
+        described = dict(self.descriptions)
+        return {doc: described.get(doc, doc) for doc in self.doc_ids}
 
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -82,7 +89,7 @@ class Corpus:
             lang = normalize(code)
             if lang not in self.by_lang:
                 hint = closest(lang, self.languages) or f"available: {', '.join(self.languages)}"
-                raise InputError(f"language {code!r} is not in corpus {self.name!r}", hint)
+                raise UsageError(f"language {code!r} is not in corpus {self.name!r}", hint)
             out.append(lang)
         return out
 
@@ -119,7 +126,17 @@ def _from_layout(root: Path, name: str, origin: str | None = None) -> Corpus:
         lang = normalize(lang_dir.name, where=str(lang_dir))
         for path in sorted(lang_dir.glob("*.txt")):
             docs.append(Document(lang, path.stem, _read(path)))
-    return Corpus(name, tuple(docs), origin or str(root))
+    return Corpus(name, tuple(docs), origin or str(root), _manifest_genres(root))
+
+
+def _manifest_genres(root: Path) -> tuple[tuple[str, str], ...]:
+    manifest = root / "manifest.yaml"
+    if not manifest.is_file():
+        return ()
+    import yaml
+
+    documents = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("documents") or {}
+    return tuple((str(k), str(v)) for k, v in documents.items()) if isinstance(documents, dict) else ()
 
 
 def _line_file_lang(path: Path) -> str:
@@ -201,7 +218,7 @@ def load_corpus(source: str | Path = "bundled", *, lang: str = "und") -> Corpus:
     path = Path(source)
     if not path.exists():
         sets = bundled_sets()
-        raise InputError(f"no corpus {str(source)!r}: not a bundled set nor a file or directory",
+        raise UsageError(f"no corpus {str(source)!r}: not a bundled set nor a file or directory",
                          closest(str(source), sets) or f"bundled sets: {', '.join(sets)}")
     if path.is_file():
         if path.suffix == ".jsonl":

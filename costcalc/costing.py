@@ -13,7 +13,7 @@ blend in the cached-input and batch prices. The relative matrix is R[i, j] = cos
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from costcalc.errors import InputError
+from costcalc.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,6 +75,22 @@ PRESET_CURRENT = {
 }
 
 
+# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
+DEFINITIONS = {
+    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
+            "currency, under the stated workload",
+    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
+    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
+}
+
+
+def _ratio(cost: Decimal, base_cost: Decimal) -> float:
+    """cost(offering) / cost(base); infinite when the base is free and the offering is not."""
+    if base_cost:
+        return float(cost / base_cost)
+    return 1.0 if cost == base_cost else math.inf
+
+
 def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
     """What `units` tokens (or characters) cost at a price per 1M of them; None when either is unknown."""
     return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
@@ -94,16 +110,16 @@ class Workload:
         for name in ("output_ratio", "cached_share", "batch_share"):
             object.__setattr__(self, name, Decimal(str(getattr(self, name))))
         if self.direction not in ("input", "output", "mixed"):
-            raise InputError(f"unknown direction {self.direction!r}", "use input, output or mixed")
+            raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
         for name in ("cached_share", "batch_share"):
             value = getattr(self, name)
             if not Decimal(0) <= value <= Decimal(1):
-                raise InputError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
+                raise UsageError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
                                  f"e.g. --{name.replace('_', '-')} 0.25")
         if self.output_ratio < 0:
-            raise InputError(f"output-ratio must not be negative, got {self.output_ratio}")
+            raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
         if self.direction == "mixed" and self.output_ratio == 0:
-            raise InputError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
+            raise UsageError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
 
     @property
     def units(self) -> tuple[Decimal, Decimal]:
@@ -154,13 +170,15 @@ class CostMatrix:
     get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
 
     absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
-    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(base) / cost(offering)
+    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
     premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
     provenance: dict[str, Any]
     base: str
     languages: list[str]
     offerings: list[str]
     published: dict[str, Any] | None = field(default=None)
+    genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
+    documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
 
     def row(self, language: str, offering: str) -> dict[str, Any]:
         return self._by_key[(language, offering)]
@@ -202,6 +220,26 @@ class CostMatrix:
 
         return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
 
+    def to_cache(self) -> dict[str, Any]:
+        """The fields as plain data (Decimal and date kept) for the JSON result cache."""
+        from dataclasses import fields
+
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_cache(cls, data: Any) -> CostMatrix | None:
+        """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
+        from dataclasses import fields
+
+        names = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or set(data) != names:
+            return None
+        return cls(**data)
+
+    def __repr__(self) -> str:
+        return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "
+                f"as of {self.provenance.get('as_of')}, {self.provenance.get('currency')}>")
+
     def to_markdown(self) -> str:
         from costcalc.reports import render
 
@@ -230,25 +268,40 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -
         if off.ref not in {o.ref for o in offerings}:
             offerings.append(off)
     if not offerings:
-        raise InputError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
+        raise UsageError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
     base_off = book.lookup(base)
     if base_off.ref not in {o.ref for o in offerings}:
-        raise InputError(f"base {base!r} is not among the compared offerings",
+        raise UsageError(f"base {base!r} is not among the compared offerings",
                          f"add -m {base} or choose --base from: {', '.join(o.ref for o in offerings)}")
     for off in offerings:
         off.entry(as_of)  # raises "no price for X on D; first price from D0"
     return offerings, base_off
 
 
+def _ref_or_none(book: PriceBook, name: str) -> str | None:
+    """The canonical ref of `name`, or None when this price book (e.g. a user's own) does not have it."""
+    from costcalc.errors import UnknownOfferingError
+
+    try:
+        return book.lookup(name).ref
+    except UnknownOfferingError:
+        return None
+
+
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
             as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
-            reference: str = "en", workers: int | None = None, progress=None) -> CostMatrix:
-    """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`."""
+            reference: str = "en", workers: int | None = None, progress=None,
+            genres: Mapping[str, Decimal] | None = None) -> CostMatrix:
+    """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`; `genres` weights the corpus
+    documents (costcalc.genre), None pools them all."""
     from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
+    from costcalc.genre import genre_weights
+    from costcalc.genre import rate as genre_rate
 
     if not languages:
-        raise InputError("nothing to compare: no languages selected", "pass -l LANG or -l all")
+        raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
     offerings, base_off = _offerings(book, models, base, as_of)
+    genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
                          "English-equivalent content", "add English documents to the corpus")
@@ -263,43 +316,78 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     chars: dict[tuple[str, str], int] = {(c.lang, c.doc): c.chars for c in counts}
     exact = {c.tokenizer: c.exact for c in counts}
     quotes = {o.ref: o.price(as_of, currency) for o in offerings}
-    absolute, relative = [], []
+    absolute, relative, by_genre = [], [], []
     for lang in languages:
         shared = corpus.aligned([lang, reference])
         if not shared:
             raise InputError(f"no documents shared by {lang!r} and {reference!r} in corpus {corpus.name!r}")
-        chars_en = sum(chars[(reference, d)] for d in shared)
-        chars_l = sum(chars[(lang, d)] for d in shared)
+        chars_en = {d: chars[(reference, d)] for d in shared}
+        chars_l = {d: chars[(lang, d)] for d in shared}
         costs = {}
         for off in offerings:
             q, t = quotes[off.ref], off.tokenizer
-            n = sum(tokens[(t, lang, d)] for d in shared)
-            n_en = sum(tokens[(t, reference, d)] for d in shared)
-            units = chars_l if q.entry.unit == "character" else n
+            toks = {d: tokens[(t, lang, d)] for d in shared}
+            toks_en = {d: tokens[(t, reference, d)] for d in shared}
+            (num_l, den), (num_en, _), (num_chars, _) = (genre_rate(units, chars_en, shared, genres)
+                                                         for units in (toks, toks_en, chars_l))
+            rate_l, rate_en, rate_chars = num_l / den, num_en / den, num_chars / den
+            character_billed = q.entry.unit == "character"
             eff_in, eff_out, notes = _blend(q, workload)
             share_in, share_out = workload.units
-            costs[off.ref] = (eff_in * share_in + eff_out * share_out) * Decimal(units) / Decimal(chars_en)
+            price = eff_in * share_in + eff_out * share_out
+            costs[off.ref] = price * (num_chars if character_billed else num_l) / den
+            window = off.model.context_window
             absolute.append({
                 "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
-                "documents": len(shared), "chars": chars_l, "chars_en": chars_en, "tokens": n, "tokens_en": n_en,
-                "tokens_per_1m_chars": n * 1_000_000 / chars_en, "premium": n / n_en if n_en else math.nan,
+                "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
+                "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
+                "tokens_per_1m_chars": float(rate_l * 1_000_000),
+                "premium": float(num_l / num_en) if num_en else math.nan,
                 "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
                 "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
+                **_context(window, rate_l, rate_en, rate_chars),
             })
+            for d in shared:
+                units = chars_l[d] if character_billed else toks[d]
+                by_genre.append({"language": lang, "genre": d, "offering": off.ref, "tokenizer": t,
+                                 "tokens": toks[d], "tokens_en": toks_en[d], "chars_en": chars_en[d],
+                                 "premium": toks[d] / toks_en[d] if toks_en[d] else math.nan,
+                                 "cost": price * Decimal(units) / Decimal(chars_en[d])})
         for off in offerings:
             cost = costs[off.ref]
             relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
-                             "ratio": float(costs[base_off.ref] / cost) if cost else math.inf,
+                             "ratio": _ratio(cost, costs[base_off.ref]),
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
+    provenance.update(_genre_provenance(corpus, genres))
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
-            and base_off.ref == book.lookup(PUBLISHED_DEFAULT["base"]).ref and workload == Workload()):
-        published = {book.lookup(k).ref: v for k, v in PUBLISHED_DEFAULT["ratios"].items()
-                     if book.lookup(k).ref in quotes}
+            and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
+        published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
+                     if _ref_or_none(book, k) in quotes}
+    documents = {"chars": {lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])}
+                           for lang in {*languages, reference}},
+                 "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
+                                for lang in {*languages, reference}} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
-                      [o.ref for o in offerings], published)
+                      [o.ref for o in offerings], published, by_genre, documents)
+
+
+def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
+    """What a context window of `window` tokens holds in this language: characters of its text, and the share
+    of the content English would fit (tokens_en / tokens_L)."""
+    if window is None or not rate_l or not rate_en:
+        return {"context_window": window, "context_chars": None, "context_vs_en": None}
+    return {"context_window": window, "context_chars": int(window * rate_chars / rate_l),
+            "context_vs_en": float(rate_en / rate_l)}
+
+
+def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> dict[str, Any]:
+    from costcalc.genre import describe
+
+    return {"genre": describe(weights), "genre_weights": dict(weights) if weights else None,
+            "genres": corpus.genres}
 
 
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
@@ -322,6 +410,7 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
         "tokenizers": tokenizers,
         "offerings": {
             ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
+                  "context_window": off.model.context_window,
                   "effective_from": q.entry.from_, "billed_currency": q.billed_currency,
                   "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
                   "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
@@ -336,7 +425,8 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
 def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None = None, base: str | None = None,
             as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
-            progress=None, skip_unavailable: bool = False) -> CostMatrix:
+            progress=None, skip_unavailable: bool = False,
+            genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -344,6 +434,9 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         m = costcalc.compare(language="it", as_of="2023-12-14", base="mistral/mistral-medium")
         m.relative        # DataFrame: language, offering, base, ratio, exact
         m.to_markdown()   # the report `costcalc report` prints
+
+    `genres` weights the corpus documents: {"technical-code": 2, "news-report": 1} or ["technical-code=2"];
+    None pools every document (all documents, equal characters).
 
     `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
     installed, and says so in the report, instead of failing.
@@ -365,11 +458,13 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     digest = source_digest(corpus)
     optional = optional_tokenizers_dir() if skip_unavailable else None
     installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
+    genre_request = (sorted((str(k), str(v)) for k, v in genres.items()) if isinstance(genres, Mapping)
+                     else list(genres or []))
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed)
+                      skip_unavailable, installed, genre_request)
     results = ResultCache()
-    cached = results.get(key) if digest is not None else None
-    if isinstance(cached, CostMatrix):
+    cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
+    if cached is not None:
         return cached
     text = load_corpus(corpus)
     if isinstance(language, str):
@@ -391,11 +486,18 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     from costcalc.prices import load_prices
 
     matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
-                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress)
+                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress,
+                     genres=_genre_map(genres, text))
     matrix.provenance["left_out"] = left_out
     if digest is not None:
-        results.put(key, matrix)
+        results.put(key, matrix.to_cache())
     return matrix
+
+
+def _genre_map(genres, corpus: Corpus) -> dict[str, Decimal] | None:
+    from costcalc.genre import genre_weights
+
+    return genre_weights(genres if isinstance(genres, Mapping) else list(genres or []), list(corpus.genres))
 
 
 def _not_installed(names: set[str]) -> dict[str, str]:
@@ -413,15 +515,13 @@ def _not_installed(names: set[str]) -> dict[str, str]:
 
 
 def _result_key(*inputs: Any) -> str:
-    """sha256 over every input of a comparison, the tokenizer manifest and costcalc's version."""
+    """sha256 over every input of a comparison, costcalc's installed code (which includes the tokenizer
+    manifest) and the versions of the tokenizer libraries: a code change or an upgrade gives a new key."""
     import hashlib
 
     from costcalc import __version__
-    from costcalc.cache import RESULT_FORMAT
+    from costcalc.cache import code_fingerprint, library_versions
 
-    # The tokenizer manifest by path: importing costcalc.tokenizers would cost more than the whole cached run.
-    manifest = Path(__file__).parent / "tokenizers" / "assets" / "MANIFEST.yaml"
-    digest = hashlib.sha256(f"{__version__}|{RESULT_FORMAT}|".encode())
-    digest.update(manifest.read_bytes())
+    digest = hashlib.sha256(f"{__version__}|{code_fingerprint()}|{library_versions()}|".encode())
     digest.update(repr(inputs).encode())
     return digest.hexdigest()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import TYPE_CHECKING, NamedTuple
 
-from costcalc.cache import CountCache, text_key
+from costcalc.cache import CountCache, count_key, text_key
 from costcalc.corpus import Corpus
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def count_texts(texts: dict[str, str], tokenizers: Sequence[str], ids: dict[str,
     workers = workers or default_workers()
     pending = {}
     for name in tokenizers:
-        fingerprint = ids[name][0]
+        fingerprint = count_key(name, ids[name][0])
         known = cache.get_many(fingerprint, texts)
         result[name] = dict(known)
         missing = [k for k in texts if k not in known]

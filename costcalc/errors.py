@@ -10,7 +10,10 @@ from collections.abc import Iterable
 
 
 class CostcalcError(Exception):
-    """Root of every error costcalc raises on purpose."""
+    """Root of every error costcalc raises on purpose. `exit_code` is what the CLI exits with: 1 for a runtime or
+    data problem, 2 for a usage problem (an option value that cannot be used)."""
+
+    exit_code = 1
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -21,12 +24,18 @@ class CostcalcError(Exception):
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
+class CostcalcWarning(UserWarning):
+    """Something was skipped or assumed and the run went on (e.g. an unusable cache); the CLI prints one line."""
+
+
 class PriceTableError(CostcalcError, ValueError):
     """A price table (or fx.yaml) is malformed or inconsistent."""
 
 
 class UnknownOfferingError(CostcalcError, LookupError):
     """No offering or alias of that name."""
+
+    exit_code = 2
 
 
 class NoPriceError(CostcalcError, LookupError):
@@ -40,6 +49,8 @@ class FxRateError(CostcalcError, LookupError):
 class UnknownTokenizerError(CostcalcError, LookupError):
     """No tokenizer of that name in the registry."""
 
+    exit_code = 2
+
 
 class TokenizerAssetError(CostcalcError, RuntimeError):
     """A tokenizer asset is missing or does not match its recorded sha256."""
@@ -50,7 +61,13 @@ class MissingDependencyError(CostcalcError, ImportError):
 
 
 class InputError(CostcalcError, ValueError):
-    """User-supplied text, file or option value cannot be used."""
+    """User-supplied text or file cannot be used."""
+
+
+class UsageError(InputError):
+    """An option value cannot be used (out of range, unknown name, an option that has no effect here)."""
+
+    exit_code = 2
 
 
 def closest(value: str, choices: Iterable[str], n: int = 5) -> str:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from costcalc.errors import InputError
+from costcalc.errors import InputError, UsageError
 
 BATCH_CHARS = 2_000_000
 TEXT_SUFFIXES_JSONL = (".jsonl", ".ndjson")
@@ -371,9 +371,9 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     from costcalc.sampling import ratio_estimate
 
     if sample is not None and not 0 < sample <= 1:
-        raise InputError(f"--sample must be a fraction in (0, 1], got {sample}", "e.g. --sample 0.01")
+        raise UsageError(f"--sample must be a fraction in (0, 1], got {sample}", "e.g. --sample 0.01")
     if not models:
-        raise InputError("no offerings to price", "pass -m provider/model (repeatable)")
+        raise UsageError("no offerings to price", "pass -m provider/model (repeatable)")
     book = load_prices(as_of=as_of, path=pricing_dir)
     offerings = [book.lookup(m) for m in dict.fromkeys(models)]
     quotes = {o.ref: o.price(book.as_of, currency) for o in offerings}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from costcalc.errors import InputError
+from costcalc.errors import UsageError
 
 # FLORES-200 codes of the languages costcalc ships or users commonly bring; any other `xxx_Scrp` code maps
 # to the equally valid BCP-47 `xxx-Scrp`.
@@ -47,7 +47,7 @@ def normalize(code: str, *, where: str = "") -> str:
     match = _BCP47.match(code)
     if not match:
         place = f" ({where})" if where else ""
-        raise InputError(f"cannot read language code {code!r}{place}", f"use {ACCEPTED_FORMS}")
+        raise UsageError(f"cannot read language code {code!r}{place}", f"use {ACCEPTED_FORMS}")
     lang, script, region = match.groups()
     parts = [lang.lower()]
     if script:

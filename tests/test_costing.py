@@ -65,7 +65,7 @@ def test_cost_equals_price_times_tokens_per_english_character(tmp_path):
     assert row["cost"] == Decimal("2.5") * tokens_it / chars_en
     rel = m.relative.set_index("offering")["ratio"]
     other = m.absolute.set_index("offering").loc["test/m2", "cost"]
-    assert rel["test/m2"] == pytest.approx(float(row["cost"] / other))
+    assert rel["test/m2"] == pytest.approx(float(other / row["cost"]))  # cost(offering) / cost(base)
     assert rel["test/m1"] == 1.0
 
 

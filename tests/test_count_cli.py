@@ -140,9 +140,10 @@ def test_count_non_utf8_file_names_file_and_offset(tmp_path):
 
 def test_count_usage_and_name_errors(tmp_path):
     assert run(["count", "-"], input="x").exit_code == 2
-    assert run(["count", str(tmp_path / "missing.txt"), "-t", "meta:llama-3"]).exit_code != 0
+    missing = run(["count", str(tmp_path / "missing.txt"), "-t", "meta:llama-3"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
     result = run(["count", "-", "-t", "meta:lama-3"], input="x")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "Error: unknown tokenizer 'meta:lama-3' (did you mean: meta:llama-3" in result.output
     debug = CliRunner().invoke(cli, ["--debug", "count", "-", "-t", "meta:lama-3"], input="x")
     assert isinstance(debug.exception, UnknownTokenizerError)
@@ -209,7 +210,7 @@ def test_count_offerings_price_the_text(monkeypatch):
     assert table.exit_code == 0 and table.output.splitlines()[0].split()[:2] == ["offering", "tokenizer"]
     assert "in force on 2023-12-14 (price table 2026.11.22+test)" in table.output
     bad = run(["count", "-", "-m", "anthropic/claude-21"], input=text)
-    assert bad.exit_code == 1 and "Error: unknown offering 'anthropic/claude-21'" in bad.output
+    assert bad.exit_code == 2 and "Error: unknown offering 'anthropic/claude-21'" in bad.output
 
 
 GOLD_PRICING = Path(__file__).parent / "data" / "gold-pricing"

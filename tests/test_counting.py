@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from costcalc.cache import CountCache, text_key
+from costcalc.cache import CountCache, count_key, text_key
 from costcalc.corpus import Corpus, Document, load_corpus
 from costcalc.counting import count_corpus, count_texts, premiums
 from costcalc.errors import InputError
@@ -50,10 +50,13 @@ def test_cache_is_keyed_by_fingerprint(tmp_path):
     texts = {text_key("Ciao a tutti"): "Ciao a tutti"}
     tok = get_tokenizer("openai:cl100k_base")
     first = count_texts(texts, ["openai:cl100k_base"], workers=1, cache=cache)
-    assert cache.get_many(tok.fingerprint, texts) == first["openai:cl100k_base"]
-    # A changed vocabulary (another fingerprint) must not see the old entry.
-    assert cache.get_many("0" * 64, texts) == {}
-    cache.put_many(tok.fingerprint, {k: 999 for k in texts})  # poison: proves reads come from the cache
+    key = count_key("openai:cl100k_base", tok.fingerprint)
+    assert cache.get_many(key, texts) == first["openai:cl100k_base"]
+    # A changed vocabulary (another fingerprint) must not see the old entry, nor the bare fingerprint (a count
+    # made by another tiktoken version or older costcalc code).
+    assert cache.get_many(count_key("openai:cl100k_base", "0" * 64), texts) == {}
+    assert cache.get_many(tok.fingerprint, texts) == {}
+    cache.put_many(key, {k: 999 for k in texts})  # poison: proves reads come from the cache
     assert count_texts(texts, ["openai:cl100k_base"], workers=1, cache=cache)["openai:cl100k_base"] == {
         k: 999 for k in texts}
 

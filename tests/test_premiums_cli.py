@@ -51,9 +51,9 @@ def test_premiums_without_english_needs_reference(run, tmp_path, monkeypatch):
 
 def test_premiums_unknown_tokenizer_and_language(run):
     result = run("premiums", "-t", "openai:o200k")
-    assert result.exit_code == 1 and "did you mean: openai:o200k_base" in result.stderr
+    assert result.exit_code == 2 and "did you mean: openai:o200k_base" in result.stderr
     result = run("premiums", "-l", "klingon")
-    assert result.exit_code == 1 and "cannot read language code 'klingon'" in result.stderr
+    assert result.exit_code == 2 and "cannot read language code 'klingon'" in result.stderr
 
 
 def test_corpus_list_and_stats(run, tmp_path):

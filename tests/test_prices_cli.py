@@ -80,10 +80,10 @@ def test_usage_errors_exit_2(run, pricing_dir):
     assert reversed_range.exit_code == 2 and "--from 2025-01-01 must be before --to 2024-01-01" in reversed_range.stderr
 
 
-def test_lookup_errors_exit_1_with_one_line(run, pricing_dir):
+def test_lookup_errors_exit_1_or_2_with_one_line(run, pricing_dir):
     result = run("prices", "show", "mistral/mistral-medium", "--as-of", "2023-01-01", "--pricing-dir", str(pricing_dir))
     assert result.exit_code == 1
     assert result.stderr == ("Error: no price for mistral/mistral-medium-2312 on 2023-01-01; first price from "
                              "2023-12-11 (use --as-of 2023-12-11 or later)\n")
     result = run("prices", "list", "--provider", "openia", "--pricing-dir", str(pricing_dir))
-    assert result.exit_code == 1 and "unknown provider 'openia'" in result.stderr
+    assert result.exit_code == 2 and "unknown provider 'openia'" in result.stderr

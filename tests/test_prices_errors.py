@@ -99,6 +99,7 @@ def test_debug_shows_the_traceback(tmp_path):
     root = write_pricing(tmp_path, {"mistral": MISTRAL})
     cmd = [sys.executable, "-m", "costcalc", "prices", "show", "nope", "--pricing-dir", str(root)]
     plain = subprocess.run(cmd, capture_output=True, text=True)
-    assert plain.returncode == 1 and plain.stderr == "Error: unknown offering 'nope' (see `costcalc prices list`)\n"
-    debug = subprocess.run([*cmd[:3], "--debug", *cmd[3:]], capture_output=True, text=True)
-    assert debug.returncode == 1 and "Traceback" in debug.stderr and "UnknownOfferingError" in debug.stderr
+    assert plain.returncode == 2 and plain.stderr == "Error: unknown offering 'nope' (see `costcalc prices list`)\n"
+    for at in (3, 5, len(cmd)):  # --debug anywhere on the line
+        debug = subprocess.run([*cmd[:at], "--debug", *cmd[at:]], capture_output=True, text=True)
+        assert debug.returncode == 1 and "Traceback" in debug.stderr and "UnknownOfferingError" in debug.stderr

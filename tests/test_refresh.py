@@ -26,7 +26,7 @@ from costcalc.cli.refresh import refresh as refresh_command
 from costcalc.prices import default_pricing_dir, load_prices
 from costcalc.prices.loader import check_dir
 from costcalc.refresh import txn
-from costcalc.refresh.errors import FetchError
+from costcalc.refresh.errors import FetchError, UnsafeURLError
 from costcalc.refresh.http import HttpSettings, fetch
 from costcalc.refresh.sourcemap import load_source_map
 
@@ -443,7 +443,7 @@ def test_backoff_doubles_and_is_capped(server):
 
 def test_redirect_to_plain_http_elsewhere_is_refused(server):
     url = server.serve("/r", {"status": 302, "headers": {"Location": "http://example.com/prices.json"}})
-    with pytest.raises(Exception, match="only https"):
+    with pytest.raises(UnsafeURLError, match="only https"):
         fetch(url, HttpSettings(retries=0))
 
 

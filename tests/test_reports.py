@@ -85,7 +85,7 @@ def test_html_is_well_formed_self_contained_and_marks_estimates(run):
     parser.feed(html)
     assert parser.errors == [] and parser.stack == []
     assert parser.external == [] and "<script" not in html and "http" not in html.split("<body>")[0]
-    assert parser.tags.count("table") == 4 and "class=\"matrix\"" in html
+    assert parser.tags.count("table") == 5 and "class=\"matrix\"" in html
     assert "estimate. The vendor&#x27;s tokenizer is not public" in html
     assert "low-confidence price (0.8/1.6 USD, fixture). A conflicting source says 1.30/1.70." in html
 
@@ -98,16 +98,15 @@ def test_plot_writes_a_png(run, tmp_path):
     assert (tmp_path / "r.md").read_text().startswith("# Relative cost of Italian, Japanese text")
 
 
-@pytest.mark.parametrize(("extra", "pattern"), [
-    (["-l", "xx"], "language 'xx' is not in corpus"),
-    (["--as-of", "2023-12-05"], "no price for demo/euro-model on 2023-12-05; first price from 2023-12-11"),
-    (["--base", "demo/nope"], "unknown offering 'demo/nope'"),
-    (["--cached-share", "2"], "cached-share must be between 0 and 1"),
-    (["--as-of", "2024-06-01"], "no EUR/USD rate within 45 days of 2024-06-01"),
+@pytest.mark.parametrize(("extra", "pattern", "code"), [
+    (["-l", "xx"], "language 'xx' is not in corpus", 2),
+    (["--as-of", "2023-12-05"], "no price for demo/euro-model on 2023-12-05; first price from 2023-12-11", 1),
+    (["--base", "demo/nope"], "unknown offering 'demo/nope'", 2),
+    (["--as-of", "2024-06-01"], "no EUR/USD rate within 45 days of 2024-06-01", 1),
 ])
-def test_report_bad_input_is_one_line(run, extra, pattern):
+def test_report_bad_input_is_one_line(run, extra, pattern, code):
     result = run(*ARGS, *extra)
-    assert result.exit_code == 1
+    assert result.exit_code == code
     assert result.stderr.startswith("Error: ") and pattern in result.stderr and result.stderr.count("\n") == 1
 
 
@@ -115,7 +114,7 @@ def test_base_not_compared(run):
     args = ["report", "-m", "demo/euro-model", "-m", "demo/hidden-tokenizer", "--as-of", "2023-12-14",
             "--corpus", str(DATA / "gold-corpus"), "--pricing-dir", str(DATA / "gold-pricing")]
     result = run(*args, "--base", "demo/gpt-like")
-    assert result.exit_code == 1 and "base 'demo/gpt-like' is not among the compared offerings" in result.stderr
+    assert result.exit_code == 2 and "base 'demo/gpt-like' is not among the compared offerings" in result.stderr
 
 
 def test_result_cache_serves_reruns_and_misses_when_prices_change(run, tmp_path, monkeypatch):
@@ -128,7 +127,7 @@ def test_result_cache_serves_reruns_and_misses_when_prices_change(run, tmp_path,
     shutil.copytree(DATA / "gold-pricing", pricing)
     args = [*ARGS[:ARGS.index("--pricing-dir")], "--pricing-dir", str(pricing), "--format", "json"]
     first = run(*args).stdout
-    assert len(list((tmp_path / "cache" / "results").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
 
     def no_compute(*a, **k):
         raise AssertionError("recomputed despite a cached result")
@@ -142,7 +141,7 @@ def test_result_cache_serves_reruns_and_misses_when_prices_change(run, tmp_path,
     changed = json.loads(run(*args).stdout)
     gpt = {(r["language"], r["offering"]): r for r in changed["absolute"]}[("it", "demo/gpt-like")]
     assert gpt["input_price"] == 20
-    assert len(list((tmp_path / "cache" / "results").glob("*.pickle"))) == 2
+    assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 2
 
 
 def test_every_format_is_a_reporter():
@@ -155,3 +154,36 @@ def test_every_format_is_a_reporter():
         assert list(inspect.signature(reporter(fmt).render).parameters) == ["matrix"]
     with pytest.raises(InputError, match="unknown report format 'pdf'"):
         reporter("pdf")
+
+
+def test_json_ratio_is_cost_of_offering_over_cost_of_base(run):
+    data = json.loads(run(*ARGS, "--format", "json").stdout)
+    assert data["definitions"]["ratio"].startswith("cost(offering) / cost(base)")
+    assert set(data["definitions"]) == {"ratio", "premium", "cost"}
+    cost = {(r["language"], r["offering"]): r["cost"] for r in data["absolute"]}
+    assert len(data["relative"]) == 6
+    for r in data["relative"]:
+        assert r["base"] == "demo/euro-model"
+        assert r["ratio"] == pytest.approx(cost[(r["language"], r["offering"])] / cost[(r["language"], r["base"])],
+                                           rel=1e-12)
+    # the cheap stand-in model reads below 1, the dear one above
+    by = {(r["language"], r["offering"]): r["ratio"] for r in data["relative"]}
+    assert by[("it", "demo/hidden-tokenizer")] < 1 < by[("it", "demo/gpt-like")]
+
+
+def test_csv_and_dataframe_use_the_same_direction(run):
+    import csv
+    import io
+
+    import costcalc
+
+    rows = list(csv.DictReader(io.StringIO(run(*ARGS, "--format", "csv").stdout)))
+    m = costcalc.compare(language=["it", "ja"], models=["demo/euro-model", "demo/gpt-like", "demo/hidden-tokenizer"],
+                         as_of="2023-12-14", corpus=str(DATA / "gold-corpus"), pricing_dir=str(DATA / "gold-pricing"))
+    frame = m.relative.set_index(["language", "offering"])["ratio"]
+    absolute = m.absolute.set_index(["language", "offering"])["cost"]
+    for row in rows:
+        key = (row["language"], row["offering"])
+        expected = float(absolute[key] / absolute[(row["language"], "demo/euro-model")])
+        assert float(row["ratio"]) == pytest.approx(expected, abs=1e-6)
+        assert frame[key] == pytest.approx(expected, rel=1e-12)

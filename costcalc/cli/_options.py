@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from costcalc.errors import InputError
+from costcalc.errors import UsageError
 
 
 class DateParam(click.ParamType):
@@ -36,4 +36,4 @@ pricing_dir_option = click.option(
 
 def require(condition: bool, message: str, hint: str | None = None) -> None:
     if not condition:
-        raise InputError(message, hint)
+        raise UsageError(message, hint)

@@ -53,6 +53,7 @@ def stats(source: str, fmt: str) -> None:
     aligned = len(c.aligned(c.languages))
     emit(rows, ["language", "name", "documents", "chars", "bytes", "missing"], fmt,
          footer=[f"Corpus {c.name} ({c.origin}): {len(c.languages)} languages, {len(c.doc_ids)} document ids, "
-                 f"{aligned} present in every language; sha256 {c.sha256[:16]}."],
+                 f"{aligned} present in every language; sha256 {c.sha256[:16]}.",
+                 "Genres (for --genre): " + "; ".join(f"{doc}: {what}" for doc, what in c.genres.items()) + "."],
          json_payload={"name": c.name, "origin": c.origin, "sha256": c.sha256, "aligned_documents": aligned,
-                       "languages": rows})
+                       "genres": c.genres, "languages": rows})

@@ -38,7 +38,12 @@ def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...
     text = load_corpus(corpus)
     reference = normalize(reference)
     wanted = text.require_languages(list(languages)) if languages else list(text.languages)
-    names = list(tokenizers) or [t.name for t in list_tokenizers() if t.exact and t.installed]
+    # default: every installed exact tokenizer, once per vocabulary (o200k_harmony counts text like o200k_base)
+    distinct: dict[str | None, str] = {}
+    for t in list_tokenizers():
+        if t.exact and t.installed:
+            distinct.setdefault(t.fingerprint, t.name)
+    names = list(tokenizers) or list(distinct.values())
     counts = count_rows(text, names, languages=sorted({*wanted, reference}), workers=workers,
                         progress=ProgressBar())
     rows = [r for r in premium_rows(counts, reference) if r["language"] in wanted]

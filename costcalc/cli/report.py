@@ -32,6 +32,9 @@ PRESETS = ("published", "current")
               help="With --direction mixed: output tokens per input token, e.g. 0.25.")
 @click.option("--cached-share", type=Decimal, default=Decimal(0), help="Share of input read from cache (0-1).")
 @click.option("--batch-share", type=Decimal, default=Decimal(0), help="Share sent through batch APIs (0-1).")
+@click.option("--genre", "genres", multiple=True, metavar="NAME[=WEIGHT]",
+              help="Weight the corpus documents by genre (repeatable; a bare name weighs 1, unnamed genres 0). "
+                   "Default: all documents, equal characters. Genres: `costcalc corpus stats`.")
 @click.option("--corpus", default="bundled", show_default=True,
               help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
 @click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "html"]), default="md", show_default=True)
@@ -41,8 +44,8 @@ PRESETS = ("published", "current")
 @pricing_dir_option
 def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
-           batch_share: Decimal, corpus: str, fmt: str, output: str, plot: Path | None, workers: int | None,
-           pricing_dir: str | None) -> None:
+           batch_share: Decimal, genres: tuple[str, ...], corpus: str, fmt: str, output: str, plot: Path | None,
+           workers: int | None, pricing_dir: str | None) -> None:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no options it reproduces the published comparison: Italian input, prices as of 2023-12-14,
@@ -57,6 +60,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
       costcalc report --preset current --format json -o current.json
       costcalc report -l fr -m openai/gpt-4o -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512 \\
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
+      costcalc report -l hi --genre technical-code=1 --genre support-chat=3
     """
     from costcalc.costing import PRESET_CURRENT, Workload, compare
     from costcalc.reports import render
@@ -67,7 +71,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
                      base=base or (PRESET_CURRENT["base"] if current else None), as_of=as_of, currency=currency,
                      workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
-                     skip_unavailable=current and not models)
+                     skip_unavailable=current and not models, genres=list(genres))
     text = render(matrix, fmt)
     if output == "-":
         click.echo(text, nl=False)
@@ -92,6 +96,6 @@ def _plot(matrix, path: Path) -> None:
     else:
         grid = matrix.relative.pivot(index="language", columns="offering", values="ratio")[matrix.offerings]
         grid = grid.astype(float)
-        title = f"Cost of {matrix.base} / cost of column, per language, prices as of {prov['as_of']}"
+        title = f"Cost of column / cost of {matrix.base}, per language, prices as of {prov['as_of']}"
     grid = grid.rename(columns=lambda c: c.split("/")[-1], index=lambda i: i.split("/")[-1])
     heatmap(grid, path, title=title, caption=caption)

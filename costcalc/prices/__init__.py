@@ -34,7 +34,7 @@ def default_pricing_dir() -> Path:
 
 def parse_date(value: str | date | None) -> date:
     """A date from `YYYY-MM-DD` (or a date); None means today."""
-    from costcalc.errors import InputError
+    from costcalc.errors import UsageError
 
     if value is None:
         return date.today()
@@ -43,7 +43,7 @@ def parse_date(value: str | date | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"invalid date {value!r}", "use YYYY-MM-DD, e.g. 2023-12-14") from None
+        raise UsageError(f"invalid date {value!r}", "use YYYY-MM-DD, e.g. 2023-12-14") from None
 
 
 def load_prices(as_of: str | date | None = None, path: str | Path | None = None) -> PriceBook:

@@ -118,7 +118,16 @@ def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | N
         if table is not None:
             loaded.append((path, table))
     problems += _cross_checks(loaded, fx)
+    problems += _calibration_problems(root)
     return loaded, fx, problems
+
+
+def _calibration_problems(root: Path) -> list[str]:
+    """Problems in the shipped calibrations of closed tokenizers (pricing/calibrations/*.yaml)."""
+    from costcalc.calibrate.store import check_file
+    from costcalc.calibrate.store import table_files as calibration_files
+
+    return [p for path in calibration_files(root) for p in check_file(path)[1]]
 
 
 def load_tables(root: Path) -> LoadedTables:

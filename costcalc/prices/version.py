@@ -12,11 +12,13 @@ def table_files(root: Path) -> list[Path]:
 
 
 def table_version(root: Path) -> str:
-    """`<calendar version>+<sha256 prefix of every table file>`: printed by every report."""
+    """`<calendar version>+<sha256 prefix of every table file>`: printed by every report. Covers the price tables,
+    FX rates and the calibrations of closed tokenizers (they change counts as prices change costs)."""
     calver_file = root / "VERSION"
     calver = calver_file.read_text(encoding="utf-8").strip() if calver_file.is_file() else "unversioned"
     digest = hashlib.sha256()
-    for path in [*table_files(root), root / "fx.yaml"]:
+    calibrations = sorted((root / "calibrations").glob("*.yaml")) if (root / "calibrations").is_dir() else []
+    for path in [*table_files(root), root / "fx.yaml", *calibrations]:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{calver}+{digest.hexdigest()[:12]}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Protocol
 
-from costcalc.errors import InputError
+from costcalc.errors import UsageError
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
@@ -21,7 +21,7 @@ FORMATS = {"md": "markdown", "csv": "csv_report", "json": "json_report", "html":
 
 def reporter(fmt: str) -> Reporter:
     if fmt not in FORMATS:
-        raise InputError(f"unknown report format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown report format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
     return importlib.import_module(f"costcalc.reports.{FORMATS[fmt]}")
 
 

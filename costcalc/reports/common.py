@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,16 @@ def ratio_text(value: float) -> str:
     return f"{value:.2f}x"
 
 
+def inverse(ratio: float) -> float:
+    """cost(base) / cost(offering) from a ratio cost(offering) / cost(base)."""
+    return 1 / ratio if ratio else math.inf
+
+
+def ratio_header(matrix: CostMatrix) -> str:
+    """The column heading of a ratio: the direction stated where it is used."""
+    return f"cost / cost of {matrix.base.split('/')[-1]}"
+
+
 def money(value: Decimal | None, places: int = 4) -> str:
     if value is None:
         return ""
@@ -34,10 +45,11 @@ def label(matrix: CostMatrix, ref: str) -> str:
 
 
 def summary(matrix: CostMatrix, language: str) -> str:
-    """One paragraph in plain words: the base offering's cost relative to each other offering."""
+    """One paragraph in plain words: the base offering's cost relative to each other offering (the reading of the
+    published comparison: "Mistral Medium costs 0.33x of Claude 2", i.e. 1 / ratio)."""
     base = matrix.base
     others = [o for o in matrix.offerings if o != base]
-    parts = [f"{ratio_text(matrix.row(language, o)['ratio'])} of {label(matrix, o)}" for o in others]
+    parts = [f"{ratio_text(inverse(matrix.row(language, o)['ratio']))} of {label(matrix, o)}" for o in others]
     what = matrix.provenance["workload"]
     lead = (f"{language_name(language)} text, billed as {what}, costs on {label(matrix, base)} about "
             if others else f"{language_name(language)} text on {label(matrix, base)}")
@@ -55,7 +67,8 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
     base_info = prov["offerings"][matrix.base]
     rows = []
     for ref, published in matrix.published.items():
-        ours = matrix.row(lang, ref)["ratio"]
+        ratio = matrix.row(lang, ref)["ratio"]
+        ours = inverse(ratio)  # in the published reading: cost(base) / cost(offering)
         info = prov["offerings"][ref]
         reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
         if base_info["fx_rate"] is not None:
@@ -67,7 +80,8 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
             price = f"{info['billed_input']}/{info['billed_output']}"
             reasons.append(f"price entry ({info['confidence']} confidence): {price} from {info['source']}"
                            + (f"; {info['note']}" if info["note"] else ""))
-        rows.append({"offering": ref, "published": published, "ours": ours,
+        rows.append({"offering": ref, "reading": f"cost of {matrix.base} / cost of {ref}, as published",
+                     "published": published, "ours": ours, "ratio": ratio,
                      "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref)["exact"],
                      "reasons": reasons})
     return rows
@@ -88,12 +102,47 @@ def many_summary(matrix: CostMatrix) -> str:
     wins = ", ".join(f"{label(matrix, o)} in {n}" for o, n in cheapest.most_common())
     return (f"Across {len(matrix.languages)} languages, billed as {matrix.provenance['workload']} with prices as of "
             f"{matrix.provenance['as_of']} in {matrix.provenance['currency']}, the cheapest offering is {wins}. "
-            f"The table gives, per language, what {label(matrix, matrix.base)} costs relative to each offering.")
+            f"The table gives, per language, each offering's cost divided by the cost on {label(matrix, matrix.base)}.")
 
 
 def overview(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the languages x offerings table of base/offering ratios."""
+    """Header and rows of the languages x offerings table of ratios cost(offering) / cost(base)."""
     header = ["language", *(o.split("/")[-1] for o in matrix.offerings)]
     rows = [[language_name(lang), *(ratio_text(matrix.row(lang, o)["ratio"]) for o in matrix.offerings)]
             for lang in matrix.languages]
+    return header, rows
+
+
+def compact(n: int) -> str:
+    """612345 -> '612k', 1234567 -> '1.23M': character counts as people read them."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.3g}M"
+    return f"{n / 1000:.3g}k" if n >= 1000 else str(n)
+
+
+def context_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
+    """Languages x offerings with a context window: characters of the language the window holds, and the
+    share of the content English would fit. Empty when no offering has a context window."""
+    refs = [o for o in matrix.offerings if matrix.row(matrix.languages[0], o)["context_window"]]
+    if not refs:
+        return [], []
+    header = ["language", *(f"{o.split('/')[-1]} ({compact(matrix.row(matrix.languages[0], o)['context_window'])}"
+                            " tokens)" for o in refs)]
+    rows = [[language_name(lang), *(f"{compact(r['context_chars'])} chars ({r['context_vs_en']:.2f}x en)"
+                                    for o in refs for r in [matrix.row(lang, o)])] for lang in matrix.languages]
+    return header, rows
+
+
+CONTEXT_LEGEND = ("Characters of each language a context window holds (window / tokens per character of that "
+                  "language), and in brackets the share of the content it holds relative to English.")
+
+
+def genre_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
+    """Languages x genres: the premium over English under the base offering's tokenizer, per corpus document."""
+    base = matrix.base
+    rows_by = {(r["language"], r["genre"]): r for r in matrix.genre_rows if r["offering"] == base}
+    genres = list(matrix.provenance.get("genres") or {})
+    header = ["language", *genres]
+    rows = [[language_name(lang), *(f"{rows_by[(lang, g)]['premium']:.2f}" if (lang, g) in rows_by else ""
+                                    for g in genres)] for lang in matrix.languages]
     return header, rows

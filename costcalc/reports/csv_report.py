@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
            "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",
-           "effective_from", "source", "price_table", "as_of", "corpus_sha256"]
+           "effective_from", "source", "price_table", "as_of", "corpus_sha256", "context_window", "context_chars",
+           "context_vs_en", "genre"]
 
 
 def render(matrix: CostMatrix) -> str:
@@ -23,7 +24,8 @@ def render(matrix: CostMatrix) -> str:
         row = {**matrix.row(rel["language"], rel["offering"]), **rel}
         info = prov["offerings"][row["offering"]]
         row.update(effective_from=info["effective_from"], source=info["source"], price_table=prov["price_table"],
-                   as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"],
+                   as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"], genre=prov["genre"],
+                   context_vs_en="" if row["context_vs_en"] is None else f"{row['context_vs_en']:.6f}",
                    ratio=f"{row['ratio']:.6f}", tokens_per_1m_chars=f"{row['tokens_per_1m_chars']:.1f}",
                    premium=f"{row['premium']:.6f}", cost=f"{row['cost']:.6f}")
         writer.writerow(row)

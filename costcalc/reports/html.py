@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
+    CONTEXT_LEGEND,
+    context_table,
+    genre_table,
     label,
     many_summary,
     money,
     overview,
     published_rows,
+    ratio_header,
     ratio_text,
     summary,
     title,
@@ -74,16 +78,17 @@ def render(matrix: CostMatrix) -> str:
     if many:
         header, rows = overview(matrix)
         body.append(f'<p class="summary">{escape(many_summary(matrix))}</p>')
-        body.append(f"<h2>{escape(label(matrix, matrix.base))} relative to each offering</h2>")
+        body.append(f"<h2>Each offering's {escape(ratio_header(matrix))}</h2>")
         cells = "".join(
             f"<tr><th>{escape(row[0])}</th>" + "".join(
-                f'<td class=cell style="background:{_colour(1 / matrix.row(lang, o)["ratio"])}">{escape(v)}</td>'
+                f'<td class=cell style="background:{_colour(matrix.row(lang, o)["ratio"])}">{escape(v)}</td>'
                 for o, v in zip(matrix.offerings, row[1:], strict=True)) + "</tr>"
             for lang, row in zip(matrix.languages, rows, strict=True))
         body.append('<table class="matrix"><thead><tr>' + "".join(f"<th>{escape(h)}</th>" for h in header) +
                     f"</tr></thead><tbody>{cells}</tbody></table>")
-        body.append(f'<p class="legend">Each cell: cost on {escape(matrix.base)} divided by cost on the column '
-                    "offering, for the same content. Green: the column offering is cheaper; red: dearer.</p>")
+        body.append(f'<p class="legend">Each cell: cost on the column offering divided by cost on '
+                    f"{escape(matrix.base)}, for the same content. Green: the column offering is cheaper than "
+                    "the base; red: dearer.</p>")
     else:
         body += [f'<p class="summary">{escape(summary(matrix, lang))}</p>' for lang in matrix.languages]
     for lang in matrix.languages:
@@ -111,6 +116,16 @@ def render(matrix: CostMatrix) -> str:
                     f"({escape(language_name(lang))}). Green: the row is cheaper; red: dearer.</p>")
         body.append('<table class="matrix"><thead><tr><th></th>' + "".join(f"<th>{escape(s)}</th>" for s in short) +
                     "</tr></thead><tbody>" + "".join(cells) + "</tbody></table>")
+    for heading_text, legend, (header, rows) in (
+            ("Effective context per language", CONTEXT_LEGEND, context_table(matrix)),
+            ("Premium by genre", f"Tokens of each corpus document relative to its English original, under the "
+                                 f"tokenizer of {matrix.base}.", genre_table(matrix))):
+        if rows:
+            body.append(f"<h2>{heading_text}</h2><p class=legend>{escape(legend)}</p><table><thead><tr>" +
+                        "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr></thead><tbody>" +
+                        "".join("<tr><th>" + escape(r[0]) + "</th>" + "".join(f"<td class=num>{escape(v)}</td>"
+                                                                              for v in r[1:]) + "</tr>"
+                                for r in rows) + "</tbody></table>")
     published = published_rows(matrix)
     if published:
         body.append("<h2>Against the published figures</h2><table><thead><tr><th>offering</th><th>published</th>"
@@ -127,6 +142,7 @@ def render(matrix: CostMatrix) -> str:
     body.append(f"<li>Corpus {escape(prov['corpus']['name'])}, sha256 {prov['corpus']['sha256'][:16]}; "
                 f"{escape(prov['content_unit'])}; {escape(prov['counting_protocol'])}.</li>")
     body.append(f"<li>Workload: {escape(prov['workload'])}.</li>")
+    body.append(f"<li>Documents: {escape(prov['genre'])}.</li>")
     for gone in prov.get("left_out", []):
         body.append(f"<li>Left out: {escape(gone['offering'])}: {escape(gone['reason'])}.</li>")
     for ref in matrix.offerings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from costcalc.costing import DEFINITIONS
 from costcalc.jsonable import dumps
 from costcalc.reports.common import published_rows
 
@@ -14,12 +15,14 @@ if TYPE_CHECKING:
 def render(matrix: CostMatrix) -> str:
     payload = {
         "report": "costcalc relative cost",
+        "definitions": DEFINITIONS,
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,
         "relative": matrix.relative_rows,
         "absolute": matrix.absolute_rows,
         "premiums": matrix.premium_rows,
+        "genres": matrix.genre_rows,
         "published": published_rows(matrix),
         "provenance": matrix.provenance,
     }

@@ -6,11 +6,15 @@ from typing import TYPE_CHECKING
 
 from costcalc.languages import name as language_name
 from costcalc.reports.common import (
+    CONTEXT_LEGEND,
+    context_table,
+    genre_table,
     label,
     many_summary,
     money,
     overview,
     published_rows,
+    ratio_header,
     ratio_text,
     summary,
     title,
@@ -32,7 +36,7 @@ def render(matrix: CostMatrix) -> str:
     out = [f"# {title(matrix)}", ""]
     if many:
         header, rows = overview(matrix)
-        out += [many_summary(matrix), "", f"## {label(matrix, matrix.base)} relative to each offering", ""]
+        out += [many_summary(matrix), "", f"## Each offering's {ratio_header(matrix)}", ""]
         out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
     else:
         for lang in matrix.languages:
@@ -47,7 +51,7 @@ def render(matrix: CostMatrix) -> str:
                          f"{r['premium']:.2f}", money(r["input_price"], 2), money(r["output_price"], 2),
                          money(r["cost"]), ratio_text(r["ratio"])])
         out += _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M",
-                       "output /1M", f"cost ({prov['currency']})", f"{matrix.base.split('/')[-1]} costs"],
+                       "output /1M", f"cost ({prov['currency']})", ratio_header(matrix)],
                       rows, "llrrrrrr")
         out.append("")
         if many:
@@ -58,11 +62,20 @@ def render(matrix: CostMatrix) -> str:
         out += _table(["", *short], [[short[i], *(f"{v:.2f}" for v in grid[i])]
                                      for i in range(len(short))], "l" + "r" * len(short))
         out.append("")
+    header, rows = context_table(matrix)
+    if rows:
+        out += ["## Effective context per language", "", CONTEXT_LEGEND, ""]
+        out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
+    header, rows = genre_table(matrix)
+    out += ["## Premium by genre", "",
+            f"Tokens of each corpus document relative to its English original, under "
+            f"{matrix.row(matrix.languages[0], matrix.base)['tokenizer']} (the tokenizer of {matrix.base}).", ""]
+    out += [*_table(header, rows, "l" + "r" * (len(header) - 1)), ""]
     published = published_rows(matrix)
     if published:
         out += ["## Against the published figures", "",
                 f"Published: {language_name(matrix.languages[0])} input on {prov['as_of']}, "
-                f"{matrix.base} relative to each offering.", ""]
+                f"read as cost of {matrix.base} / cost of each offering (the inverse of the ratio column).", ""]
         rows = [[label(matrix, p["offering"]), ratio_text(p["published"]), ratio_text(p["ours"]),
                  f"{p['difference_pct']:+.0f} %", "; ".join(p["reasons"])] for p in published]
         out += _table(["offering", "published", "ours", "difference", "why they differ"], rows, "lrrrl")
@@ -74,6 +87,7 @@ def render(matrix: CostMatrix) -> str:
                f"{prov['corpus']['documents']} documents, sha256 {prov['corpus']['sha256'][:16]}); content unit: "
                f"{prov['content_unit']}; {prov['counting_protocol']}.")
     out.append(f"- Workload: {prov['workload']}.")
+    out.append(f"- Documents: {prov['genre']}.")
     for gone in prov.get("left_out", []):
         out.append(f"- Left out: {gone['offering']}: {gone['reason']}.")
     for ref in matrix.offerings:

@@ -1,6 +1,7 @@
 """Tokenizer registry: `vendor:name` -> lazy zero-arg factory, memoized (thread-safe) instances.
 
-Names: registered ones (and aliases), `estimate:<base>[*factor]`, and `hf:<local path or cached repo id>`.
+Names: registered ones (and aliases), closed families (`anthropic:claude-3`, ...: a base tokenizer times a
+calibration, see `families.py`), `estimate:<base>[*factor]`, and `hf:<local path or cached repo id>`.
 Nothing here imports a tokenizer library; factories do, when a tokenizer is first used.
 """
 
@@ -17,6 +18,7 @@ from costcalc.tokenizers import assets, ondemand
 from costcalc.tokenizers._deps import installed
 from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import Tokenizer, TokenizerInfo
+from costcalc.tokenizers.families import FAMILIES
 
 ESTIMATE = "estimate:"
 HF = "hf:"
@@ -30,6 +32,7 @@ class Entry:
     backend: str
     aliases: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()  # importable modules the backend needs
+    asset: str = ""  # MANIFEST entry of its vocab file when it shares another tokenizer's (default: its name)
 
     def load(self) -> Tokenizer:
         module, func = self.factory.split(":")
@@ -39,6 +42,8 @@ class Entry:
 _ENTRIES: tuple[Entry, ...] = (
     Entry("openai:cl100k_base", f"{_BACKENDS}.tiktoken_bpe:cl100k_base", "tiktoken", requires=("tiktoken",)),
     Entry("openai:o200k_base", f"{_BACKENDS}.tiktoken_bpe:o200k_base", "tiktoken", requires=("tiktoken",)),
+    Entry("openai:o200k_harmony", f"{_BACKENDS}.tiktoken_bpe:o200k_harmony", "tiktoken", requires=("tiktoken",),
+          asset="openai:o200k_base"),
     Entry("mistral:spm", f"{_BACKENDS}.mistral:spm", "mistral-common",
           aliases=("mistral:v1", "mistral:v2", "mistral:v3", "mistral:v7"),
           requires=("mistral_common", "sentencepiece")),
@@ -59,8 +64,8 @@ _locks_guard = threading.Lock()
 
 
 def known_names() -> list[str]:
-    """Registered names and aliases (not the open-ended `estimate:` / `hf:` forms)."""
-    return sorted([*_BY_NAME, *_ALIASES])
+    """Registered names, aliases and closed families (not the open-ended `estimate:` / `hf:` forms)."""
+    return sorted([*_BY_NAME, *_ALIASES, *FAMILIES])
 
 
 def canonical(name: str) -> str:
@@ -94,8 +99,16 @@ def library_modules(name: str) -> tuple[str, ...]:
             name = _parse_estimate(name)[0]
         except UnknownTokenizerError:
             return ()
+    if name in FAMILIES:
+        name = FAMILIES[name].base
     entry = _BY_NAME.get(canonical(name))
     return entry.requires if entry is not None else ()
+
+
+def asset_of(name: str) -> str:
+    """The MANIFEST entry holding a registered tokenizer's vocab file (its own name unless it shares one)."""
+    entry = _BY_NAME.get(canonical(name))
+    return (entry.asset or entry.name) if entry else name
 
 
 def is_known(name: str) -> bool:
@@ -103,7 +116,7 @@ def is_known(name: str) -> bool:
     and `hf:<anything>`."""
     if not isinstance(name, str):
         return False
-    if name in _BY_NAME or name in _ALIASES:
+    if name in _BY_NAME or name in _ALIASES or name in FAMILIES:
         return True
     if name.startswith(HF):
         return len(name) > len(HF)
@@ -165,6 +178,17 @@ def get_tokenizer(name: str) -> Tokenizer:
             return load_transformers(name[len(HF):])
 
         return _memo(name, build_hf)
+    if name in FAMILIES:
+        from costcalc.calibrate.store import resolve
+
+        calibration = resolve(name)  # language-agnostic; corpus counting scales per language
+
+        def build_family() -> Tokenizer:
+            from costcalc.tokenizers.backends.family import FamilyTokenizer
+
+            return FamilyTokenizer(name, get_tokenizer(FAMILIES[name].base), calibration)
+
+        return _memo(f"{name}|{calibration.factor}", build_family)
     entry = _BY_NAME.get(canonical(name))
     if entry is None:
         raise _unknown(name)
@@ -175,7 +199,7 @@ def _info(entry: Entry) -> TokenizerInfo:
     if entry.name in ondemand.SPECS:
         return ondemand.info(entry.name, aliases=entry.aliases, backend=entry.backend)
     try:
-        record = assets.entry(entry.name)
+        record = assets.entry(entry.asset or entry.name)
     except TokenizerAssetError:
         record = {}
     src = record.get("source", {})
@@ -184,16 +208,27 @@ def _info(entry: Entry) -> TokenizerInfo:
     have_file = (assets.ASSETS_DIR / record["file"]).is_file() if record.get("file") else True
     sha256 = record.get("sha256")
     return TokenizerInfo(
-        name=entry.name, exact=True, vocab_size=record.get("vocab_size"),
+        name=entry.name, exact=True, vocab_size=None if entry.asset else record.get("vocab_size"),
         fingerprint=sha256 and fastcount.fingerprint(entry.name, sha256),
         source=source, licence=record.get("licence", "?"), backend=entry.backend,
         installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases,
         counter=fastcount.label(entry.name))
 
 
+def _family_info(name: str, exact_infos: dict[str, TokenizerInfo]) -> TokenizerInfo:
+    fam = FAMILIES[name]
+    base = exact_infos[fam.base]
+    return TokenizerInfo(
+        name=name, exact=False, vocab_size=None, fingerprint=None,
+        source=f"closed: {fam.covers}; counted as {fam.base} x calibration", licence="-",
+        backend=f"calibrated {fam.base}", installed=base.installed, install_hint=base.install_hint)
+
+
 def list_tokenizers() -> list[TokenizerInfo]:
-    """Every registered tokenizer, from the MANIFEST: no tokenizer library is imported."""
-    return [_info(e) for e in _ENTRIES]
+    """Every registered tokenizer and closed family, from the MANIFEST: no tokenizer library is imported."""
+    infos = [_info(e) for e in _ENTRIES]
+    by_name = {i.name: i for i in infos}
+    return infos + [_family_info(name, by_name) for name in FAMILIES]
 
 
 def clear_cache() -> None:

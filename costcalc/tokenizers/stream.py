@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from costcalc.errors import InputError
+from costcalc.errors import InputError, UsageError
 from costcalc.tokenizers.base import Tokenizer
 
 BLOCK_BYTES = 256 * 1024
@@ -61,7 +61,7 @@ def iter_chunks(stream: BinaryIO, source: str, errors: str = "strict", stats: Te
     """Text chunks of a UTF-8 byte stream. Invalid UTF-8 (or a NUL byte) raises InputError naming `source`
     and the byte offset, unless errors='replace'. A leading UTF-8 BOM is dropped."""
     if errors not in ("strict", "replace"):
-        raise InputError(f"invalid errors mode {errors!r}", "use 'strict' or 'replace'")
+        raise UsageError(f"invalid errors mode {errors!r}", "use 'strict' or 'replace'")
     stats = stats if stats is not None else TextStats()
     decoder = codecs.getincrementaldecoder("utf-8")(errors)
     consumed = 0  # bytes of the stream handed to the decoder so far

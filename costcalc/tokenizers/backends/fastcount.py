@@ -1,4 +1,4 @@
-"""Fast exact counting for tiktoken-format BPE (cl100k, o200k, Llama 3/4, tekken) with splintr-rs.
+"""Fast exact counting for tiktoken-format BPE (cl100k, o200k(+harmony), Llama 3/4, tekken) with splintr-rs.
 
 Counts only: `encode()` and everything that needs ids stay with tiktoken, the reference. splintr-rs was chosen
 on evidence (benchmarks/README.md): identical counts on our whole differential battery
@@ -19,7 +19,8 @@ from functools import lru_cache
 PACKAGE = "splintr-rs"
 MODULE = "splintr"
 # Tokenizers whose splintr counts were checked identical to the reference on the whole battery.
-SERVED = frozenset({"openai:cl100k_base", "openai:o200k_base", "meta:llama-3", "meta:llama-4", "mistral:tekken"})
+SERVED = frozenset({"openai:cl100k_base", "openai:o200k_base", "openai:o200k_harmony", "meta:llama-3", "meta:llama-4",
+                    "mistral:tekken"})
 DISABLE_ENV = "COSTCALC_FAST_COUNT"  # "0": count with the reference library
 
 

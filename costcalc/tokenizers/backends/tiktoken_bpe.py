@@ -44,6 +44,13 @@ _OPENAI = {
     "cl100k_base": (CL100K_PATTERN, {"<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
                                      "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276}),
     "o200k_base": (O200K_PATTERN, {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}),
+    # gpt-oss: o200k_base's ranks and regex plus the harmony chat-format tokens (tiktoken's o200k_harmony)
+    "o200k_harmony": (O200K_PATTERN, {
+        "<|endofprompt|>": 200018, "<|startoftext|>": 199998, "<|endoftext|>": 199999, "<|return|>": 200002,
+        "<|constrain|>": 200003, "<|channel|>": 200005, "<|start|>": 200006, "<|end|>": 200007,
+        "<|message|>": 200008, "<|call|>": 200012,
+        **{f"<|reserved_{i}|>": i for i in (200000, 200001, 200004, 200009, 200010, 200011, *range(200013, 201088))},
+    }),
 }
 _LLAMA = {"llama-3": LLAMA3_PATTERN, "llama-4": O200K_PATTERN}
 
@@ -100,15 +107,20 @@ class TiktokenTokenizer(BaseTokenizer):
         return map_batch(self.count, texts)
 
 
-def _load(name: str, build, key: str, pattern: str, assets_dir: Path | None) -> TiktokenTokenizer:
-    data = assets.read_asset(name, assets_dir)
-    record = assets.entry(name)
-    return TiktokenTokenizer(name, lambda: build(key, parse_ranks(data)), fastcount.fingerprint(name, record["sha256"]),
-                             record["vocab_size"], fastcount.counter(name, data, pattern))
+def _load(name: str, build, key: str, pattern: str, assets_dir: Path | None, asset: str = "") -> TiktokenTokenizer:
+    data = assets.read_asset(asset or name, assets_dir)
+    record = assets.entry(asset or name)
+    tok = TiktokenTokenizer(name, lambda: build(key, parse_ranks(data)), fastcount.fingerprint(name, record["sha256"]),
+                            record["vocab_size"], fastcount.counter(name, data, pattern))
+    if asset:  # the shared file's record has the other tokenizer's vocab size (special tokens differ)
+        tok.vocab_size = tok.encoding.n_vocab
+    return tok
 
 
 def load_openai(enc_name: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
-    return _load(f"openai:{enc_name}", openai_encoding, enc_name, _OPENAI[enc_name][0], assets_dir)
+    # o200k_harmony shares o200k_base's rank file (the fingerprint is that file's sha256)
+    asset = "openai:o200k_base" if enc_name == "o200k_harmony" else ""
+    return _load(f"openai:{enc_name}", openai_encoding, enc_name, _OPENAI[enc_name][0], assets_dir, asset)
 
 
 def load_llama(version: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
@@ -121,6 +133,10 @@ def cl100k_base() -> TiktokenTokenizer:
 
 def o200k_base() -> TiktokenTokenizer:
     return load_openai("o200k_base")
+
+
+def o200k_harmony() -> TiktokenTokenizer:
+    return load_openai("o200k_harmony")
 
 
 def llama_3() -> TiktokenTokenizer:
