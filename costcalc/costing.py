@@ -414,7 +414,8 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
                   "effective_from": q.entry.from_, "billed_currency": q.billed_currency,
                   "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
                   "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
-                  "source": q.entry.source, "confidence": q.entry.confidence, "note": q.entry.note}
+                  "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
+                  "note": q.entry.note}
             for off in offerings for ref, q in [(off.ref, quotes[off.ref])]
         },
         "fx_source": book.fx.source,

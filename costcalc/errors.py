@@ -42,6 +42,10 @@ class NoPriceError(CostcalcError, LookupError):
     """The offering exists but has no price on the requested date."""
 
 
+class RetiredError(NoPriceError):
+    """The offering was retired before the requested date."""
+
+
 class FxRateError(CostcalcError, LookupError):
     """No exchange rate for the currency pair on the requested date."""
 

@@ -413,7 +413,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
                                      for n in (tokens, low, high))
         results.append(OfferingEstimate(
             off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:"), tokens, low, high, cost,
-            cost_low, cost_high, currency, price, q.entry.source, q.entry.confidence))
+            cost_low, cost_high, currency, price, q.citation_text(), q.entry.confidence))
     provenance = {"price_table": book.version, "as_of": book.as_of, "direction": direction,
                   "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
                   "exact count of every unit", "inputs": len(files), "input_bytes": total_bytes,

@@ -29,19 +29,19 @@ models:
     name: Mistral Medium
     tokenizer: mistral:spm
     aliases: [mistral-medium]
+    until: 2025-06-16
     prices:
       - from: 2023-12-11
         currency: EUR
         input: 2.5
         output: 7.5
-        source: "test: MDOCS 55483de4"
+        source: [mistral-docs-2024-01-03]
         confidence: high
       - from: 2024-02-26
-        until: 2025-06-16
         currency: USD
         input: 2.7
         output: 8.1
-        source: "test: MDOCS c61c0b4e"
+        source: [mistral-docs-2024-02-26]
         confidence: high
     checked: 2026-11-22
 """
@@ -60,7 +60,7 @@ models:
         currency: USD
         input: 1.95
         output: 2.56
-        source: "test: LL-1.14.4"
+        source: [litellm-1.14.4]
         confidence: high
     checked: 2026-11-22
   - id: anthropic.claude-3-sonnet
@@ -76,15 +76,49 @@ models:
           - above: 200000
             input: 6
             output: 22.5
-        source: "test: GP"
+        source: [genai-prices-0.2.3]
         confidence: medium
     checked: 2026-11-22
 """
 
 
-def write_pricing(root: Path, files: dict[str, str], fx: str = FX) -> Path:
+SOURCES = """\
+sources:
+  - id: mistral-docs-2024-01-03
+    title: "Mistral AI platform docs: Pricing"
+    publisher: Mistral AI
+    url: https://github.com/mistralai/platform-docs-public/blob/55483de4d453c025c840ff234f66247ceefea0aa/docs/platform/05-pricing.md
+    retrieved: 2024-01-03
+    commit: 55483de4d453c025c840ff234f66247ceefea0aa
+  - id: mistral-docs-2024-02-26
+    title: "Mistral AI platform docs: Pricing with USD prices"
+    publisher: Mistral AI
+    url: https://github.com/mistralai/platform-docs-public/blob/c61c0b4e163805e0100099970b88da9f5d5bbaa1/docs/platform/05-pricing.md
+    retrieved: 2024-02-26
+  - id: litellm-1.14.4
+    title: "litellm 1.14.4, model_prices_and_context_window_backup.json"
+    publisher: BerriAI
+    url: https://pypi.org/project/litellm/1.14.4/
+    retrieved: 2023-12-14
+    version: "1.14.4"
+  - id: genai-prices-0.2.3
+    title: "genai-prices 0.2.3, price data"
+    publisher: Pydantic
+    url: https://pypi.org/project/genai-prices/0.2.3/
+    retrieved: 2026-11-10
+    version: "0.2.3"
+  - id: test
+    title: "Test prices (not real)"
+    publisher: costcalc tests
+    url: https://example.invalid/test-prices
+    retrieved: 2026-11-22
+"""
+
+
+def write_pricing(root: Path, files: dict[str, str], fx: str = FX, sources: str = SOURCES) -> Path:
     (root / "providers").mkdir(parents=True, exist_ok=True)
     (root / "fx.yaml").write_text(fx, encoding="utf-8")
+    (root / "sources.yaml").write_text(sources, encoding="utf-8")
     (root / "VERSION").write_text("2026.11.22\n", encoding="utf-8")
     for name, text in files.items():
         (root / "providers" / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")

@@ -32,7 +32,7 @@ MODEL = """\
         currency: USD
         input: {input}
         output: {output}
-{extra}        source: "test"
+{extra}        source: [test]
         confidence: high
     checked: 2026-11-22
 """

@@ -165,22 +165,23 @@ class FakeBook:
 
     def __init__(self, as_of=None):
         self.as_of = as_of
-        entry = SimpleNamespace(unit="token", source="test table")
+        entry = SimpleNamespace(unit="token")
         self.offerings = {
             "anthropic/claude-2.1": SimpleNamespace(
                 ref="anthropic/claude-2.1", tokenizer="anthropic:claude-2",
                 price=lambda as_of=None, currency=None: SimpleNamespace(
                     input=Decimal("8"), output=Decimal("24"), currency=currency or "USD",
-                    as_of=date(2023, 12, 14), entry=entry)),
+                    as_of=date(2023, 12, 14), entry=entry, citation_text=lambda: "test table")),
             "amazon/titan-text-express": SimpleNamespace(
                 ref="amazon/titan-text-express", tokenizer="estimate:openai:cl100k_base*1.1",
                 price=lambda as_of=None, currency=None: SimpleNamespace(
-                    input=Decimal("0.8"), output=None, currency="USD", as_of=date(2023, 12, 14), entry=entry)),
+                    input=Decimal("0.8"), output=None, currency="USD", as_of=date(2023, 12, 14), entry=entry,
+                    citation_text=lambda: "test table")),
             "google/gemini-1.0-pro": SimpleNamespace(
                 ref="google/gemini-1.0-pro", tokenizer="openai:cl100k_base",
                 price=lambda as_of=None, currency=None: SimpleNamespace(
                     input=Decimal("0.125"), output=Decimal("0.375"), currency="USD", as_of=date(2024, 3, 1),
-                    entry=SimpleNamespace(unit="character", source="test table"))),
+                    entry=SimpleNamespace(unit="character"), citation_text=lambda: "test table")),
         }
 
     def lookup(self, ref):

@@ -29,7 +29,7 @@ models:
         currency: USD
         input: 2
         output: 8
-        source: "test"
+        source: [test]
         confidence: high
     checked: 2026-11-22
   - id: m2
@@ -40,7 +40,7 @@ models:
         currency: USD
         input: 1
         output: 4
-        source: "test"
+        source: [test]
         confidence: high
     checked: 2026-11-22
 """

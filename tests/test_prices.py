@@ -88,7 +88,8 @@ def test_ambiguous_bare_id_names_the_candidates(tmp_path):
 def test_tiers_and_cache_prices_convert_with_the_entry(pricing_dir):
     quote = load_prices(path=pricing_dir).lookup("aws-bedrock/anthropic.claude-3-sonnet").price(date(2024, 3, 4))
     assert quote.prices["cached_input"] == Decimal("0.3")
-    assert quote.tiers == ({"above": 200000, "input": Decimal(6), "output": Decimal("22.5"), "cached_input": None},)
+    assert quote.tiers == ({"above": 200000, "input": Decimal(6), "output": Decimal("22.5"), "cached_input": None,
+                            "cache_write": None, "cache_write_1h": None},)
 
 
 def test_select_lists_only_offerings_priced_on_the_date(pricing_dir):
@@ -104,7 +105,8 @@ def test_to_frame_keeps_decimal_money_and_provenance(pricing_dir):
     frame = load_prices(as_of="2023-12-14", path=pricing_dir).to_frame(currency="USD")
     row = frame.set_index("offering").loc["mistral/mistral-medium-2312"]
     assert row["input"] == Decimal("2.72975")
-    assert (row["source"], row["confidence"], row["tokenizer"]) == ("test: MDOCS 55483de4", "high", "mistral:spm")
+    assert (row["sources"][0]["id"], row["confidence"], row["tokenizer"]) == (
+        "mistral-docs-2024-01-03", "high", "mistral:spm")
 
 
 def test_version_is_calendar_version_plus_content_hash(pricing_dir):
@@ -119,3 +121,52 @@ def test_version_is_calendar_version_plus_content_hash(pricing_dir):
 def test_yaml_floats_are_read_as_exact_decimals(pricing_dir):
     entry = load_prices(path=pricing_dir).lookup("mistral-medium").model.prices[0]
     assert isinstance(entry.input, Decimal) and str(entry.input) == "2.5"
+
+
+RULES = """\
+rules:
+  - {kind: batch, factor: 0.5, from: 2024-01-01, source: [test]}
+  - {kind: cache_write_1h, factor: 2, from: 2024-01-01, applies_to: [mistral-medium-2312], source: [test]}
+  - {kind: regional_uplift, factor: 1.1, from: 2024-06-01, source: [test]}
+models:
+"""
+
+
+def test_retired_model_fails_with_date_and_successor(tmp_path):
+    from costcalc.errors import RetiredError
+
+    text = MISTRAL.replace("until: 2025-06-16", "until: 2025-06-16\n    successor: mistral-medium-2505")
+    book = load_prices(path=write_pricing(tmp_path, {"mistral": text}))
+    assert book.lookup("mistral/mistral-medium").price(date(2025, 6, 15)).input == Decimal("2.7")
+    with pytest.raises(RetiredError, match=r"^mistral/mistral-medium-2312 was retired on 2025-06-16 "
+                                           r"\(successor: mistral/mistral-medium-2505\)"):
+        book.lookup("mistral/mistral-medium").price(date(2025, 6, 16))
+
+
+def test_dated_aliases_resolve_by_as_of_date(tmp_path):
+    newer = MISTRAL.split("models:\n")[1].replace("id: mistral-medium-2312", "id: mistral-medium-2402") \
+        .replace("aliases: [mistral-medium]", "aliases: [{name: mistral-medium-latest, from: 2024-02-26}]")
+    text = MISTRAL.replace("aliases: [mistral-medium]", "aliases: [mistral-medium, {name: mistral-medium-latest, "
+                           "from: 2023-12-11, until: 2024-02-26}]") + newer
+    book = load_prices(path=write_pricing(tmp_path, {"mistral": text}))
+    assert book.lookup("mistral/mistral-medium-latest", date(2024, 2, 25)).model.id == "mistral-medium-2312"
+    assert book.lookup("mistral/mistral-medium-latest", date(2024, 2, 26)).model.id == "mistral-medium-2402"
+    assert book.lookup("mistral-medium-latest", date(2024, 3, 1)).model.id == "mistral-medium-2402"
+    with pytest.raises(NoPriceError, match=r"mistral/mistral-medium-latest points to no model on 2023-01-01; "
+                                           r"it points to mistral-medium-2312 from 2023-12-11 until 2024-02-26"):
+        book.lookup("mistral/mistral-medium-latest", date(2023, 1, 1))
+
+
+def test_provider_rules_fill_missing_components_and_say_so(tmp_path):
+    book = load_prices(path=write_pricing(tmp_path, {"mistral": MISTRAL.replace("models:\n", RULES)}))
+    before = book.lookup("mistral/mistral-medium").price(date(2023, 12, 14))
+    assert before.prices["batch_input"] is None and before.derived == {} and before.regional_uplift is None
+    quote = book.lookup("mistral/mistral-medium").price(date(2024, 6, 1))
+    assert (quote.prices["batch_input"], quote.prices["batch_output"]) == (Decimal("1.35"), Decimal("4.05"))
+    assert quote.prices["cache_write_1h"] == Decimal("5.4")
+    assert quote.derived == {
+        "batch_input": "50% of standard input, provider rule (batch, from 2024-01-01)",
+        "batch_output": "50% of standard output, provider rule (batch, from 2024-01-01)",
+        "cache_write_1h": "2x input, provider rule (cache_write_1h, from 2024-01-01)"}
+    assert quote.regional_uplift == Decimal("1.1")
+    assert quote.to_dict()["derived"] == quote.derived

@@ -13,10 +13,14 @@ def test_show_json_has_the_contract_fields(run, pricing_dir):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {k: data[k] for k in ["offering", "currency", "input", "output", "billed_currency", "fx_rate",
-                                 "effective_from", "source", "confidence", "tokenizer"]} == {
+                                 "effective_from", "sources", "confidence", "tokenizer"]} == {
         "offering": "mistral/mistral-medium-2312", "currency": "USD", "input": 2.72975, "output": 8.18925,
         "billed_currency": "EUR", "fx_rate": 1.0919, "effective_from": "2023-12-11",
-        "source": "test: MDOCS 55483de4", "confidence": "high", "tokenizer": "mistral:spm"}
+        "sources": [{"id": "mistral-docs-2024-01-03", "title": "Mistral AI platform docs: Pricing",
+                     "url": "https://github.com/mistralai/platform-docs-public/blob/"
+                            "55483de4d453c025c840ff234f66247ceefea0aa/docs/platform/05-pricing.md",
+                     "retrieved": "2024-01-03"}],
+        "confidence": "high", "tokenizer": "mistral:spm"}
     assert data["price_table"].startswith("2026.11.22+")
 
 
@@ -50,8 +54,8 @@ def test_list_in_usd_says_which_rate_converted_it(run, pricing_dir):
 def test_history_lists_every_entry(run, pricing_dir):
     result = run("prices", "history", "mistral/mistral-medium", "--format", "json", "--pricing-dir", str(pricing_dir))
     entries = json.loads(result.stdout)
-    assert [(e["from"], e["until"], e["currency"], e["input"]) for e in entries] == [
-        ("2023-12-11", None, "EUR", 2.5), ("2024-02-26", "2025-06-16", "USD", 2.7)]
+    assert [(e["from"], e["currency"], e["input"], e["source"]) for e in entries] == [
+        ("2023-12-11", "EUR", 2.5, "mistral-docs-2024-01-03"), ("2024-02-26", "USD", 2.7, "mistral-docs-2024-02-26")]
 
 
 def test_diff_reports_new_retired_and_repriced_with_percentages(run, pricing_dir):

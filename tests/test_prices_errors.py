@@ -13,11 +13,11 @@ BAD_TABLES = [
      r"mistral\.yaml:\d+:\d+: malformed YAML"),
     ("unknown field", MISTRAL.replace("        confidence: high\n      - from: 2024",
                                       "        confidence: high\n        discount: 5\n      - from: 2024"),
-     r"mistral\.yaml:16: model 'mistral-medium-2312': prices\[0\]\.discount: unknown field 'discount'"),
+     r"mistral\.yaml:17: model 'mistral-medium-2312': prices\[0\]\.discount: unknown field 'discount'"),
     ("wrong type", MISTRAL.replace("checked: 2026-11-22", "checked: soon"),
      r"mistral\.yaml:\d+: model 'mistral-medium-2312': checked: Input should be a valid date"),
     ("negative price", MISTRAL.replace("input: 2.5", "input: -2.5"),
-     r"mistral\.yaml:12: model 'mistral-medium-2312': prices\[0\]\.input: "
+     r"mistral\.yaml:13: model 'mistral-medium-2312': prices\[0\]\.input: "
      r"Input should be greater than or equal to 0"),
     ("non-numeric price", MISTRAL.replace("input: 2.5", "input: two"),
      r"prices\[0\]\.input: a price must be a plain number such as 2\.5, got 'two'"),
@@ -35,10 +35,33 @@ BAD_TABLES = [
      r"unknown tokenizer 'mistral:sentencepiece'"),
     ("provider mismatch", MISTRAL.replace("provider: mistral", "provider: mistralai"),
      r"provider 'mistralai' does not match the file name"),
-    ("until before from", MISTRAL.replace("until: 2025-06-16", "until: 2024-01-01"),
-     r"until 2024-01-01 must be after from 2024-02-26"),
-    ("missing source", MISTRAL.replace('        source: "test: MDOCS 55483de4"\n', ""),
+    ("price after until", MISTRAL.replace("until: 2025-06-16", "until: 2024-01-01"),
+     r"mistral\.yaml:5: model 'mistral-medium-2312': a price from 2024-02-26 starts on or after the model's "
+     r"retirement \(until 2024-01-01\)"),
+    ("missing source", MISTRAL.replace("        source: [mistral-docs-2024-01-03]\n", ""),
      r"prices\[0\]\.source: missing required field 'source'"),
+    ("unknown source id", MISTRAL.replace("source: [mistral-docs-2024-01-03]", "source: [mistral-docs-2023]"),
+     r"mistral\.yaml:15: model 'mistral-medium-2312': entry from 2023-12-11: unknown source id 'mistral-docs-2023'; "
+     r"define it in sources\.yaml \(did you mean: mistral-docs-2024-01-03"),
+    ("source as text", MISTRAL.replace("source: [mistral-docs-2024-01-03]", 'source: "Mistral docs"'),
+     r"prices\[0\]: 'source' is a list of ids defined in pricing/sources\.yaml"),
+    ("entry-level until", MISTRAL.replace("        confidence: high\n      - from: 2024",
+                                          "        confidence: high\n        until: 2024-01-01\n      - from: 2024"),
+     r"'until' belongs to the model, not to a price entry"),
+    ("overlapping alias targets", MISTRAL.replace("aliases: [mistral-medium]", "aliases: [mistral-medium, {name: "
+                                                  "mistral-medium-latest, from: 2023-12-11}]")
+     + MISTRAL.split("models:\n")[1].replace("id: mistral-medium-2312", "id: mistral-medium-2402")
+     .replace("aliases: [mistral-medium]", "aliases: [{name: mistral-medium-latest, from: 2024-02-26}]"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2402': alias mistral/mistral-medium-latest overlaps its target "
+     r"'mistral-medium-2312'"),
+    ("batch rule and batch price", MISTRAL.replace("models:\n", "rules:\n  - {kind: batch, factor: 0.5, from: "
+                                                   "2024-01-01, source: [test]}\nmodels:\n")
+     .replace("input: 2.7\n", "input: 2.7\n        batch_input: 1.35\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': entry from 2024-02-26 has explicit batch_input and the "
+     r"provider's batch rule \(from 2024-01-01\) also applies"),
+    ("rule for an unknown model", MISTRAL.replace("models:\n", "rules:\n  - {kind: batch, factor: 0.5, from: "
+                                                  "2024-01-01, applies_to: [nope], source: [test]}\nmodels:\n"),
+     r"mistral\.yaml:5: rule 'batch' applies to unknown model 'nope'"),
 ]
 
 
@@ -89,7 +112,21 @@ def test_validate_accepts_a_single_file(tmp_path, run):
     assert run("prices", "validate", str(path)).exit_code == 0
     path.write_text(MISTRAL.replace("input: 2.5", "input: -1"))
     result = run("prices", "validate", str(path))
-    assert result.exit_code == 1 and result.stdout.startswith(f"{path}:12: ")
+    assert result.exit_code == 1 and result.stdout.startswith(f"{path}:13: ")
+
+
+def test_duplicate_or_malformed_source_is_named_with_its_line(tmp_path, run):
+    from tests.conftest import SOURCES
+
+    first = SOURCES.split("  - id: mistral-docs-2024-02-26")[0].split("sources:\n")[1]
+    root = write_pricing(tmp_path / "dup", {"mistral": MISTRAL}, sources=SOURCES + first)
+    result = run("prices", "validate", str(root))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{root / 'sources.yaml'}:30: source id 'mistral-docs-2024-01-03' is "
+                                          "defined twice; keep one definition"]
+    root = write_pricing(tmp_path / "url", {"mistral": MISTRAL}, sources=SOURCES.replace("https://pypi", "pypi"))
+    result = run("prices", "validate", str(root))
+    assert result.exit_code == 1 and "sources.yaml:16: sources[2].url: String should match pattern" in result.stdout
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -224,7 +224,12 @@ def test_apply_appends_exactly_the_changed_entry(run, server, tables):
 
     after = snapshot(tables)
     changed = {k for k in after if before.get(k) != after[k]}
-    assert changed == {provider_file, "VERSION", "CHANGELOG.md"}
+    assert changed == {provider_file, "sources.yaml", "VERSION", "CHANGELOG.md"}
+    # The new entry cites a source defined once in sources.yaml: the URL fetched, on the run date.
+    added_source = after["sources.yaml"].decode().removeprefix(before["sources.yaml"].decode())
+    assert added_source == (f"  - id: litellm-refresh-{TODAY}\n    title: \"litellm model_prices_and_context_window"
+                            f".json, fetched by costcalc prices refresh\"\n    publisher: BerriAI\n    url: {url}\n"
+                            f"    retrieved: {TODAY}\n")
     old_lines = before[provider_file].decode().splitlines()
     new_lines = after[provider_file].decode().splitlines()
     added = [line for line in new_lines if line not in old_lines or line.strip().startswith("checked:")]
@@ -237,7 +242,7 @@ def test_apply_appends_exactly_the_changed_entry(run, server, tables):
 
     model = next(m for m in load_prices(path=tables).lookup(ref).model.prices[-1:])
     assert (model.from_, model.input, model.confidence) == (TODAY, new_input.normalize(), "medium")
-    assert "litellm" in model.source
+    assert model.source == [f"litellm-refresh-{TODAY}"]
     assert load_prices(path=tables).lookup(ref).model.checked == TODAY
     assert after["VERSION"].decode().strip().startswith(TODAY.strftime("%Y.%m.%d"))
     assert ref in after["CHANGELOG.md"].decode()
@@ -293,7 +298,7 @@ def test_two_agreeing_sources_override_high_with_medium_citing_both(run, server,
     assert result.exit_code == 3, result.output
     last = load_prices(path=tables).lookup(ref).model.prices[-1]
     assert (last.from_, last.input, last.confidence) == (TODAY, new.normalize(), "medium")
-    assert "litellm" in last.source and "genai-prices" in last.source
+    assert last.source == [f"litellm-refresh-{TODAY}", f"genai-prices-refresh-{TODAY}"]
 
 
 def test_disagreeing_sources_are_a_discrepancy(run, server, tables):
@@ -513,7 +518,7 @@ def test_sigkill_mid_apply_leaves_old_or_new_state(server, tables, tmp_path, pau
     assert subprocess.run([sys.executable, "-c", CLI, "prices", "refresh", "--pricing-dir", str(reference),
                            *FAST, *args], capture_output=True).returncode == 3
     new = snapshot(reference)
-    assert len([k for k in new if old.get(k) != new[k]]) == 5
+    assert len([k for k in new if old.get(k) != new[k]]) == 6
 
     signal_file = tmp_path / "paused"
     proc = _spawn(tables, args, {"COSTCALC_REFRESH_PAUSE_AT": pause_at,

@@ -119,12 +119,12 @@ models:
     name: Big
     tokenizer: openai:cl100k_base
     prices:
-      - {from: 2024-01-01, currency: USD, input: 1, output: 2, source: "flow style entry", confidence: high}
+      - {from: 2024-01-01, currency: USD, input: 1, output: 2, source: [flow-style-entry], confidence: high}
       - from: 2025-01-01
         currency: USD
         input: 0.50
         output: 1.50
-        source: 'single-quoted: kept'
+        source: [single-quoted]
         confidence: medium
         note: >-
           a folded
@@ -140,13 +140,13 @@ models:
       - from: 2025-01-01
         currency: USD
         input: 0.1
-        source: "src"
+        source: [src]
         confidence: low"""
 
 
 def _entry(model_id: str, value: str) -> NewEntry:
     return NewEntry(model_id, (("from", date(2026, 11, 22)), ("currency", "USD"), ("input", D(value)),
-                               ("source", 'a "quoted" source: with colon'), ("confidence", "medium")))
+                               ("source", ["a-source", "another-source"]), ("confidence", "medium")))
 
 
 def test_textual_append_keeps_every_other_byte(tmp_path):
@@ -162,7 +162,7 @@ def test_textual_append_keeps_every_other_byte(tmp_path):
     old_table = ProviderTable.model_validate(read_yaml(tmp_path / "t.yaml")[0])
     new_table = ProviderTable.model_validate(read_yaml(tmp_path / "n.yaml")[0])
     check_append_only(old_table, new_table, {"big": 1, "small": 1}, "t")
-    assert new_table.models[0].prices[-1].source == 'a "quoted" source: with colon'
+    assert new_table.models[0].prices[-1].source == ["a-source", "another-source"]
     assert new_table.models[0].prices[1].note == "a folded note"
     with pytest.raises(ApplyError, match="pure append"):
         check_append_only(old_table, new_table, {"big": 1}, "t")
@@ -170,8 +170,8 @@ def test_textual_append_keeps_every_other_byte(tmp_path):
 
 def test_append_refuses_flow_style_lists():
     text = TABLE.replace("    prices:\n      - from: 2025-01-01\n        currency: USD\n        input: 0.1\n"
-                         '        source: "src"\n        confidence: low',
-                         '    prices: [{from: 2025-01-01, currency: USD, input: 0.1, source: "src", confidence: low}]')
+                         '        source: [src]\n        confidence: low',
+                         '    prices: [{from: 2025-01-01, currency: USD, input: 0.1, source: [src], confidence: low}]')
     with pytest.raises(ApplyError, match="block-style"):
         append_price_entries(text, [_entry("small", "0.2")], date(2026, 11, 22), "t")
 

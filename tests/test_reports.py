@@ -87,7 +87,8 @@ def test_html_is_well_formed_self_contained_and_marks_estimates(run):
     assert parser.external == [] and "<script" not in html and "http" not in html.split("<body>")[0]
     assert parser.tags.count("table") == 5 and "class=\"matrix\"" in html
     assert "estimate. The vendor&#x27;s tokenizer is not public" in html
-    assert "low-confidence price (0.8/1.6 USD, fixture). A conflicting source says 1.30/1.70." in html
+    assert ("low-confidence price (0.8/1.6 USD, Demo Cloud price list (test fixture, not real prices) "
+            "&lt;https://example.invalid/pricing&gt;). A conflicting source says 1.30/1.70.") in html
 
 
 def test_plot_writes_a_png(run, tmp_path):

@@ -89,7 +89,7 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
         if quote is not None:
             units = stats.chars if quote.entry.unit == "character" else tokens
             row.update(input_cost=cost_of(quote.input, units), output_cost=cost_of(quote.output, units),
-                       currency=quote.currency, as_of=quote.as_of, price_source=quote.entry.source,
+                       currency=quote.currency, as_of=quote.as_of, price_source=quote.citation_text(),
                        price_table=item["price_table"])
         rows.append(row)
 

@@ -12,6 +12,7 @@ from costcalc.cli._options import DATE, as_of_option, currency_option, pricing_d
 from costcalc.cli._output import emit, format_option, to_json
 from costcalc.cli.refresh import refresh as refresh_command
 from costcalc.prices import Offering, PriceBook, Quote, load_prices
+from costcalc.prices.schema import DatedAlias
 
 
 @click.group()
@@ -72,19 +73,36 @@ def show(offering: str, as_of: date | None, currency: str | None, fmt: str, pric
     book = _book(as_of, pricing_dir)
     off = book.lookup(offering)
     quote = off.price(book.as_of, currency)
-    data = {**quote.to_dict(), "name": off.model.name, "provider": off.provider.name,
-            "aliases": [f"{off.provider.provider}/{a}" for a in off.model.aliases],
-            "context_window": off.model.context_window, "checked": off.model.checked,
-            "price_table": book.version}
+    model = off.model
+    data = {**quote.to_dict(), "name": model.name, "provider": off.provider.name, "model": model.model,
+            "class": model.class_, "aliases": [_alias(off.provider.provider, a) for a in model.aliases],
+            "context_window": model.context_window, "max_output": model.max_output, "precision": model.precision,
+            "checked": model.checked, "price_table": book.version}
     if fmt == "json":
         click.echo(to_json(data))
         return
-    rows = [{"field": k, "value": v if not isinstance(v, list) else ", ".join(map(str, v)) or None}
-            for k, v in data.items() if v is not None and v != []]
+    rows = [{"field": k, "value": _cell(v)} for k, v in data.items() if v is not None and v not in ([], {})]
     emit(rows, ["field", "value"], fmt)
 
 
-HISTORY_COLUMNS = ["from", "until", "currency", "unit", "input", "output", "cached_input", "confidence", "source"]
+def _alias(provider: str, alias: str | DatedAlias) -> str:
+    if isinstance(alias, str):
+        return f"{provider}/{alias}"
+    return f"{provider}/{alias.name} (from {alias.from_}" + (f" until {alias.until})" if alias.until else ")")
+
+
+def _cell(value: object) -> object:
+    """A show-table cell: lists and mappings as one readable line."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(f"{v['title']} <{v['url']}>" if isinstance(v, dict) and "url" in v
+                         else ", ".join(f"{k} {x}" for k, x in v.items()) if isinstance(v, dict) else str(v)
+                         for v in value)
+    return value
+
+
+HISTORY_COLUMNS = ["from", "from_basis", "currency", "unit", "input", "output", "cached_input", "confidence", "source"]
 
 
 @prices.command()
@@ -95,10 +113,13 @@ def history(offering: str, fmt: str, pricing_dir: str | None) -> None:
     """Every dated price entry of one offering, oldest first, as billed."""
     book = _book(None, pricing_dir)
     off = book.lookup(offering)
-    rows = [{"offering": off.ref, **e.model_dump(by_alias=True)} for e in off.model.prices]
+    rows = [{"offering": off.ref, **e.model_dump(by_alias=True), "source": ", ".join(e.source)}
+            for e in off.model.prices]
+    retired = f"; retired on {off.model.until}" if off.model.until else ""
     emit(rows, HISTORY_COLUMNS, fmt,
          footer=[f"{off.ref} ({off.model.name}); price table {book.version}; "
-                 f"prices per 1M {off.model.prices[-1].unit}s, as billed."])
+                 f"prices per 1M {off.model.prices[-1].unit}s, as billed{retired}.",
+                 "Sources: see `costcalc prices show OFFERING` or pricing/sources.yaml."])
 
 
 def _change(old: Decimal | None, new: Decimal | None) -> Decimal | None:
@@ -202,6 +223,8 @@ def _validate_file(path: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "providers").mkdir()
         shutil.copy(default_pricing_dir() / "fx.yaml", Path(tmp) / "fx.yaml")
+        beside = path.parent.parent / "sources.yaml"  # a file inside a pricing dir cites that dir's sources
+        shutil.copy(beside if beside.is_file() else default_pricing_dir() / "sources.yaml", Path(tmp) / "sources.yaml")
         shutil.copy(path, Path(tmp) / "providers" / path.name)
         _, _, problems = check_dir(Path(tmp))
     return [p.replace(str(Path(tmp) / "providers" / path.name), str(path)) for p in problems]

@@ -55,4 +55,4 @@ def load_prices(as_of: str | date | None = None, path: str | Path | None = None)
     root = Path(path) if path is not None else default_pricing_dir()
     tables = load_tables(root)
     return PriceBook(root=root, providers=tables.providers, fx=tables.fx, version=tables.version,
-                     as_of=parse_date(as_of))
+                     as_of=parse_date(as_of), sources=tables.sources)

@@ -10,14 +10,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from costcalc.errors import NoPriceError, UnknownOfferingError, closest
+from costcalc.errors import NoPriceError, RetiredError, UnknownOfferingError, closest
 from costcalc.prices.fx import FxTable
-from costcalc.prices.schema import Model, PriceEntry, ProviderTable
+from costcalc.prices.schema import RULE_FIELDS, TIER_FIELDS, Model, PriceEntry, ProviderTable, Rule, Source
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_PRICE_FIELDS = ("input", "output", "cached_input", "cache_write", "batch_input", "batch_output")
+PRICE_FIELDS = ("input", "output", "cached_input", "cache_write", "cache_write_1h", "batch_input", "batch_output")
+
+
+def _rule_text(rule: Rule, base: str) -> str:
+    """'50% of standard input, provider rule from 2024-10-08' for a rule-derived price."""
+    share = rule.factor * 100
+    how = f"{share.normalize():f}% of standard {base}" if rule.factor < 1 else f"{rule.factor.normalize():f}x {base}"
+    return f"{how}, provider rule ({rule.kind}, from {rule.from_})"
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,22 @@ class Quote:
     tokenizer: str
     prices: dict[str, Decimal | None]
     tiers: tuple[dict[str, Any], ...] = ()
+    derived: dict[str, str] = field(default_factory=dict)  # price field -> how a provider rule computed it
+    sources: tuple[Source, ...] = ()
+    rules: tuple[Rule, ...] = ()  # provider rules in force for this offering on as_of
+    model: Model | None = field(default=None, repr=False)
+
+    @property
+    def regional_uplift(self) -> Decimal | None:
+        """Factor regional (non-global) endpoints charge over these list prices, if the provider has one."""
+        return next((r.factor for r in self.rules if r.kind == "regional_uplift"), None)
+
+    def citations(self) -> list[dict[str, Any]]:
+        return [{"id": s.id, "title": s.title, "url": s.url, "retrieved": s.retrieved} for s in self.sources]
+
+    def citation_text(self) -> str:
+        """'Title <url>; Title <url>': the entry's sources as a user reads them."""
+        return "; ".join(f"{s.title} <{s.url}>" for s in self.sources) or ", ".join(self.entry.source)
 
     @property
     def input(self) -> Decimal | None:
@@ -51,12 +74,16 @@ class Quote:
             "unit": f"per 1M {self.entry.unit}s",
             **self.prices,
             "tiers": list(self.tiers),
+            "derived": dict(self.derived),
+            "regional_uplift": self.regional_uplift,
             "billed_currency": self.billed_currency,
             "fx_rate": self.fx_rate,
             "fx_date": self.fx_date,
             "effective_from": self.entry.from_,
-            "until": self.entry.until,
-            "source": self.entry.source,
+            "from_basis": self.entry.from_basis,
+            "until": self.model.until if self.model else None,
+            "successor": self.model.successor if self.model else None,
+            "sources": self.citations(),
             "confidence": self.entry.confidence,
             "note": self.entry.note,
             "tokenizer": self.tokenizer,
@@ -91,11 +118,12 @@ class Offering:
         if i == 0:
             raise NoPriceError(f"no price for {self.ref} on {day}; first price from {self.first_priced}",
                                f"use --as-of {self.first_priced} or later")
-        entry = entries[i - 1]
-        if entry.until is not None and day >= entry.until:
-            raise NoPriceError(f"no price for {self.ref} on {day}; retired on {entry.until} "
-                               f"(priced from {self.first_priced})", "choose an earlier --as-of")
-        return entry
+        until = self.model.until
+        if until is not None and day >= until:
+            successor = f" (successor: {self.provider.provider}/{self.model.successor})" if self.model.successor else ""
+            raise RetiredError(f"{self.ref} was retired on {until}{successor}",
+                               f"priced from {self.first_priced}; choose an --as-of before {until}")
+        return entries[i - 1]
 
     def is_priced(self, as_of: date | None = None) -> bool:
         try:
@@ -111,13 +139,23 @@ class Offering:
         target = currency or entry.currency
         conv = self.book.fx.conversion(entry.currency, target, day)
         convert = self.book.fx.convert
-        prices = {name: convert(getattr(entry, name), conv) for name in _PRICE_FIELDS}
-        tiers = tuple({"above": t.above, "input": convert(t.input, conv), "output": convert(t.output, conv),
-                       "cached_input": convert(t.cached_input, conv)} for t in entry.tiers)
+        billed = {name: getattr(entry, name) for name in PRICE_FIELDS}
+        rules = tuple(r for r in self.provider.rules if r.covers(self.model.id) and r.active(day))
+        derived: dict[str, str] = {}
+        for rule in rules:
+            for name, base in RULE_FIELDS[rule.kind]:
+                if billed[name] is None and billed[base] is not None:
+                    billed[name] = billed[base] * rule.factor
+                    derived[name] = _rule_text(rule, base)
+        prices = {name: convert(value, conv) for name, value in billed.items()}
+        tiers = tuple({"above": t.above, **{n: convert(getattr(t, n), conv) for n in TIER_FIELDS}}
+                      for t in entry.tiers)
+        sources = tuple(self.book.sources[s] for s in entry.source if s in self.book.sources)
         return Quote(
             offering=self.ref, as_of=day, currency=target, billed_currency=entry.currency,
             fx_rate=conv.rate if conv.rate_date else None, fx_date=conv.rate_date, entry=entry,
-            tokenizer=self.tokenizer, prices=prices, tiers=tiers,
+            tokenizer=self.tokenizer, prices=prices, tiers=tiers, derived=derived, sources=sources,
+            rules=rules, model=self.model,
         )
 
 
@@ -130,29 +168,48 @@ class PriceBook:
     fx: FxTable
     version: str
     as_of: date
+    sources: dict[str, Source] = field(default_factory=dict)
 
     @cached_property
     def offerings(self) -> tuple[Offering, ...]:
         return tuple(Offering(p, m, self) for p in self.providers for m in p.models)
 
     @cached_property
-    def _index(self) -> dict[str, Offering]:
-        index: dict[str, Offering] = {}
+    def _index(self) -> dict[str, list[tuple[date | None, date | None, Offering]]]:
+        """`provider/name` -> its targets, each [from, until) (None: unbounded). Dated aliases have several."""
+        index: dict[str, list[tuple[date | None, date | None, Offering]]] = {}
         for off in self.offerings:
-            for name in [off.model.id, *off.model.aliases]:
-                index[f"{off.provider.provider}/{name}"] = off
+            for alias in [off.model.id, *off.model.aliases]:
+                if isinstance(alias, str):
+                    index.setdefault(f"{off.provider.provider}/{alias}", []).append((None, None, off))
+                else:
+                    index.setdefault(f"{off.provider.provider}/{alias.name}", []).append(
+                        (alias.from_, alias.until, off))
         return index
 
-    def lookup(self, ref: str) -> Offering:
-        """An offering by `provider/model-id`, `provider/alias`, or a bare id/alias that only one provider sells."""
+    def _resolve(self, key: str, day: date) -> Offering:
+        targets = self._index[key]
+        for start, end, off in targets:
+            if (start is None or start <= day) and (end is None or day < end):
+                return off
+        spans = ", ".join(f"{off.model.id} from {start}" + (f" until {end}" if end else "")
+                          for start, end, off in targets)
+        raise NoPriceError(f"{key} points to no model on {day}; it points to {spans}",
+                           "choose an --as-of inside one of those ranges, or name the model by its id")
+
+    def lookup(self, ref: str, as_of: date | None = None) -> Offering:
+        """An offering by `provider/model-id`, `provider/alias`, or a bare id/alias that only one provider sells.
+        Moving aliases (such as `-latest`) resolve to their target on `as_of` (default: the book's date)."""
+        day = as_of or self.as_of
         if ref in self._index:
-            return self._index[ref]
+            return self._resolve(ref, day)
         if "/" not in ref:
-            hits = {off.ref: off for key, off in self._index.items() if key.split("/", 1)[1] == ref}
-            if len(hits) == 1:
-                return next(iter(hits.values()))
-            if hits:
-                raise UnknownOfferingError(f"{ref!r} is sold by several providers: {', '.join(sorted(hits))}",
+            keys = [key for key in self._index if key.split("/", 1)[1] == ref]
+            if len(keys) == 1:
+                return self._resolve(keys[0], day)
+            if keys:
+                refs = sorted({off.ref for key in keys for *_, off in self._index[key]})
+                raise UnknownOfferingError(f"{ref!r} is sold by several providers: {', '.join(refs)}",
                                            "name one as provider/model")
         suggestion = closest(ref, self._index) or closest(ref.split("/")[-1], [k.split("/", 1)[1] for k in self._index])
         raise UnknownOfferingError(f"unknown offering {ref!r}", suggestion or "see `costcalc prices list`")

@@ -1,4 +1,4 @@
-"""Read and check a pricing directory: providers/*.yaml against the schema, then across files.
+"""Read and check a pricing directory: providers/*.yaml and sources.yaml against the schema, then across files.
 
 `check_dir` collects every problem (for `costcalc prices validate`); `load_tables` raises on the first.
 """
@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from costcalc.errors import PriceTableError
+from costcalc.errors import PriceTableError, closest
 from costcalc.prices.fx import FxTable, load_fx
-from costcalc.prices.schema import ProviderTable
+from costcalc.prices.schema import RULE_FIELDS, ProviderTable, Source, SourcesFile
 from costcalc.prices.version import table_files, table_version
 from costcalc.prices.yamlio import line_of, read_yaml
 
@@ -23,6 +24,7 @@ class LoadedTables:
     providers: tuple[ProviderTable, ...]
     fx: FxTable
     version: str  # calendar version from pricing/VERSION + short content hash
+    sources: dict[str, Source]
 
 
 def _where(loc: tuple[int | str, ...], table: dict) -> str:
@@ -56,7 +58,18 @@ def _validation_problems(path: Path, data: object, node, err: ValidationError) -
     return problems
 
 
-def _read_provider(path: Path) -> tuple[ProviderTable | None, list[str]]:
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    table: ProviderTable
+    node: object  # the YAML node tree, for line numbers
+
+    def at(self, *loc: int | str) -> str:
+        line = line_of(self.node, loc)  # type: ignore[arg-type]
+        return f"{self.path}:{line}" if line else str(self.path)
+
+
+def _read_provider(path: Path) -> tuple[_File | None, list[str]]:
     try:
         data, node = read_yaml(path)
     except PriceTableError as e:
@@ -66,27 +79,122 @@ def _read_provider(path: Path) -> tuple[ProviderTable | None, list[str]]:
     except ValidationError as e:
         return None, _validation_problems(path, data, node, e)
     if table.provider != path.stem:
-        return table, [f"{path}: provider {table.provider!r} does not match the file name; "
-                       f"rename the file to {table.provider}.yaml or fix the provider field"]
-    return table, []
+        return _File(path, table, node), [f"{path}: provider {table.provider!r} does not match the file name; "
+                                          f"rename the file to {table.provider}.yaml or fix the provider field"]
+    return _File(path, table, node), []
 
 
-def _cross_checks(files: list[tuple[Path, ProviderTable]], fx: FxTable | None) -> list[str]:
+def sources_path(root: Path) -> Path:
+    return root / "sources.yaml"
+
+
+def read_sources(root: Path) -> tuple[dict[str, Source] | None, list[str]]:
+    """The citations of pricing/sources.yaml by id (None when the file is unusable), and every problem
+    (duplicate ids named with file:line)."""
+    path = sources_path(root)
+    if not path.is_file():
+        return None, [f"{path}: missing; every price entry cites ids defined there (see docs/pricing-format.md)"]
+    try:
+        data, node = read_yaml(path)
+    except PriceTableError as e:
+        return None, [str(e)]
+    try:
+        parsed = SourcesFile.model_validate(data)
+    except ValidationError as e:
+        return None, _validation_problems(path, data, node, e)
+    found: dict[str, Source] = {}
+    problems = []
+    for i, source in enumerate(parsed.sources):
+        if source.id in found:
+            problems.append(f"{path}:{line_of(node, ('sources', i, 'id'))}: source id {source.id!r} is defined "
+                            "twice; keep one definition")
+        found[source.id] = source
+    return found, problems
+
+
+def _check_sources(f: _File, sources: dict[str, Source]) -> list[str]:
+    problems = []
+
+    def check(ids: list[str], what: str, *loc: int | str) -> None:
+        for k, sid in enumerate(ids):
+            if sid not in sources:
+                hint = closest(sid, sources)
+                problems.append(f"{f.at(*loc, k)}: {what}: unknown source id {sid!r}; define it in sources.yaml"
+                                + (f" ({hint})" if hint else ""))
+
+    for r, rule in enumerate(f.table.rules):
+        check(rule.source, f"rule {rule.kind!r}", "rules", r, "source")
+    for m, model in enumerate(f.table.models):
+        for e, entry in enumerate(model.prices):
+            check(entry.source, f"model {model.id!r}: entry from {entry.from_}", "models", m, "prices", e, "source")
+    return problems
+
+
+def _check_names(f: _File) -> list[str]:
+    """Ids and plain aliases are unique; a dated alias name never points to two models on the same day."""
+    problems = []
+    provider = f.table.provider
+    spans: dict[str, list[tuple[date, date | None, str, int]]] = {}
+    for m, model in enumerate(f.table.models):
+        for a, alias in enumerate([model.id, *model.aliases]):
+            if isinstance(alias, str):
+                span = (date.min, None, model.id, m)
+                name = alias
+            else:
+                span = (alias.from_, alias.until, model.id, m)
+                name = alias.name
+            for start, end, other, _ in spans.get(name, []):
+                if (end is None or span[0] < end) and (span[1] is None or start < span[1]):
+                    where = f.at("models", m, "aliases", a - 1) if a else f.at("models", m, "id")
+                    if start == date.min and span[0] == date.min:
+                        problems.append(f"{where}: model {model.id!r}: {provider}/{name} is already used by "
+                                        f"{other!r}; ids and aliases must be unique")
+                    else:
+                        problems.append(f"{where}: model {model.id!r}: alias {provider}/{name} overlaps its "
+                                        f"target {other!r}; give the dated targets of one name disjoint "
+                                        "[from, until) ranges")
+                    break
+            spans.setdefault(name, []).append(span)
+    return problems
+
+
+def _check_rules(f: _File) -> list[str]:
+    """A rule names known models; a rule and an explicit price for the same field never meet on one entry."""
+    problems = []
+    ids = {m.id for m in f.table.models}
+    for r, rule in enumerate(f.table.rules):
+        for k, mid in enumerate(rule.applies_to or []):
+            if mid not in ids:
+                problems.append(f"{f.at('rules', r, 'applies_to', k)}: rule {rule.kind!r} applies to unknown "
+                                f"model {mid!r}; use an id of this file")
+        fields = [name for name, _ in RULE_FIELDS[rule.kind]]
+        for m, model in enumerate(f.table.models):
+            if not rule.covers(model.id):
+                continue
+            for e, entry in enumerate(model.prices):
+                explicit = [n for n in fields if getattr(entry, n) is not None]
+                if explicit and rule.overlaps(*model.period(e)):
+                    problems.append(
+                        f"{f.at('models', m, 'prices', e, explicit[0])}: model {model.id!r}: entry from "
+                        f"{entry.from_} has explicit {', '.join(explicit)} and the provider's {rule.kind} rule "
+                        f"(from {rule.from_}) also applies; remove one (or list the other models in applies_to)")
+    return problems
+
+
+def _cross_checks(files: list[_File], fx: FxTable | None, sources: dict[str, Source] | None) -> list[str]:
     from costcalc.tokenizers.registry import is_known
 
     problems: list[str] = []
     seen_provider: dict[str, Path] = {}
-    for path, table in files:
+    for f in files:
+        path, table = f.path, f.table
         if table.provider in seen_provider:
             problems.append(f"{path}: provider {table.provider!r} is also defined in {seen_provider[table.provider]}")
         seen_provider[table.provider] = path
-        refs: dict[str, str] = {}
+        problems += _check_names(f) + _check_rules(f)
+        if sources is not None:
+            problems += _check_sources(f, sources)
         for model in table.models:
-            for name in [model.id, *model.aliases]:
-                if name in refs:
-                    problems.append(f"{path}: model {model.id!r}: {table.provider}/{name} is already used by "
-                                    f"{refs[name]!r}; ids and aliases must be unique")
-                refs[name] = model.id
             if not is_known(model.tokenizer):
                 problems.append(f"{path}: model {model.id!r}: unknown tokenizer {model.tokenizer!r}; "
                                 "see `costcalc tokenizers list` for the names")
@@ -102,6 +210,11 @@ def _cross_checks(files: list[tuple[Path, ProviderTable]], fx: FxTable | None) -
 
 def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None, list[str]]:
     """Every provider table that parsed, the FX table, and every problem found (empty when all is valid)."""
+    loaded, fx, _, problems = _check(root)
+    return loaded, fx, problems
+
+
+def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None, dict[str, Source], list[str]]:
     problems: list[str] = []
     files = table_files(root)
     if not files:
@@ -111,15 +224,17 @@ def check_dir(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | N
         fx = load_fx(root / "fx.yaml")
     except PriceTableError as e:
         problems.append(str(e))
+    sources, found = read_sources(root)
+    problems += found
     loaded = []
     for path in files:
-        table, found = _read_provider(path)
+        parsed, found = _read_provider(path)
         problems += found
-        if table is not None:
-            loaded.append((path, table))
-    problems += _cross_checks(loaded, fx)
+        if parsed is not None:
+            loaded.append(parsed)
+    problems += _cross_checks(loaded, fx, sources)
     problems += _calibration_problems(root)
-    return loaded, fx, problems
+    return [(f.path, f.table) for f in loaded], fx, sources or {}, problems
 
 
 def _calibration_problems(root: Path) -> list[str]:
@@ -131,10 +246,10 @@ def _calibration_problems(root: Path) -> list[str]:
 
 
 def load_tables(root: Path) -> LoadedTables:
-    loaded, fx, problems = check_dir(root)
+    loaded, fx, sources, problems = _check(root)
     if problems:
         extra = len(problems) - 1
         more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         raise PriceTableError(problems[0] + more, f"run `costcalc prices validate {root}` to list them all")
     assert fx is not None
-    return LoadedTables(root, tuple(t for _, t in loaded), fx, table_version(root))
+    return LoadedTables(root, tuple(t for _, t in loaded), fx, table_version(root), sources)

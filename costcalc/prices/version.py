@@ -18,7 +18,7 @@ def table_version(root: Path) -> str:
     calver = calver_file.read_text(encoding="utf-8").strip() if calver_file.is_file() else "unversioned"
     digest = hashlib.sha256()
     calibrations = sorted((root / "calibrations").glob("*.yaml")) if (root / "calibrations").is_dir() else []
-    for path in [*table_files(root), root / "fx.yaml", *calibrations]:
+    for path in [*table_files(root), root / "fx.yaml", root / "sources.yaml", *calibrations]:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return f"{calver}+{digest.hexdigest()[:12]}"

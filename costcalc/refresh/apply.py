@@ -32,6 +32,8 @@ def _scalar(value: object) -> str:
         return _num(value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
         return value
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar

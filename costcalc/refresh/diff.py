@@ -65,7 +65,7 @@ def _index(tables: list[tuple[Path, ProviderTable]]) -> dict[str, tuple[Path, Mo
     index = {}
     for path, table in tables:
         for model in table.models:
-            for name in [model.id, *model.aliases]:
+            for name in [model.id, *model.plain_aliases]:
                 index[f"{table.provider}/{name}"] = (path, model)
     return index
 
@@ -75,8 +75,8 @@ def _current_entry(model: Model, today: date) -> tuple[PriceEntry | None, str]:
     if later:
         return None, f"has an entry dated {later[0]}, after the run date {today}"
     entry = [e for e in model.prices if e.from_ <= today][-1]
-    if entry.until is not None and entry.until <= today:
-        return None, f"retired on {entry.until}"
+    if model.until is not None and model.until <= today:
+        return None, f"retired on {model.until}"
     if entry.unit != "token":
         return None, f"priced per {entry.unit}; the sources price tokens"
     return entry, ""

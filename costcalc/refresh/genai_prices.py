@@ -15,6 +15,7 @@ from costcalc.refresh.model import Normalised, Observed, tidy
 
 NAME = "genai-prices"
 LABEL = "pydantic/genai-prices data.json"
+PUBLISHER = "Pydantic"
 DEFAULT_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/data.json"
 _FIELDS = {"input": "input_mtok", "output": "output_mtok", "cached_input": "cache_read_mtok"}
 

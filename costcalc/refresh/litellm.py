@@ -10,6 +10,7 @@ from costcalc.refresh.model import Normalised, Observed, per_million
 
 NAME = "litellm"
 LABEL = "litellm model_prices_and_context_window.json"
+PUBLISHER = "BerriAI"
 DEFAULT_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 _FIELDS = {"input": "input_cost_per_token", "output": "output_cost_per_token",
            "cached_input": "cache_read_input_token_cost"}

@@ -10,6 +10,7 @@ from costcalc.refresh.model import Normalised, Observed, per_million
 
 NAME = "openrouter"
 LABEL = "OpenRouter /api/v1/models"
+PUBLISHER = "OpenRouter"
 DEFAULT_URL = "https://openrouter.ai/api/v1/models"
 _FIELDS = {"input": "prompt", "output": "completion", "cached_input": "input_cache_read"}
 

@@ -158,10 +158,21 @@ def _diff(result: RefreshResult, accept_large: bool) -> None:
             result.fx = diff_fx(fx, run.result.fx, accept_large_changes=accept_large)
 
 
-def _citation(finding: Finding, result: RefreshResult) -> str:
+def _source_id(name: str, day: date) -> str:
+    return f"{name}-refresh-{day}"
+
+
+def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> str:
+    """YAML stanzas for sources.yaml: one per source a new entry cites that the file does not define yet."""
     urls = {r.name: r.url for r in result.sources}
-    cited = [f"{source_module(s).LABEL} <{urls[s]}>" for s in finding.sources]
-    return f"{'; '.join(cited)}; fetched {result.run_date} by `costcalc prices refresh`"
+    stanzas = []
+    for name in sorted(cited):
+        sid = _source_id(name, result.run_date)
+        if sid not in known:
+            stanzas.append(f"  - id: {sid}\n    title: \"{source_module(name).LABEL}, fetched by costcalc prices "
+                           f"refresh\"\n    publisher: {source_module(name).PUBLISHER}\n    url: {urls[name]}\n"
+                           f"    retrieved: {result.run_date}\n")
+    return "".join(stanzas)
 
 
 def _entry(finding: Finding, result: RefreshResult) -> NewEntry:
@@ -174,7 +185,8 @@ def _entry(finding: Finding, result: RefreshResult) -> NewEntry:
         note += f" Not reported by the sources, so not carried over: {', '.join(finding.dropped)}."
     fields: list[tuple[str, object]] = [("from", result.run_date), ("currency", "USD")]
     fields += [(n, finding.proposed[n]) for n in PRICE_FIELDS if finding.proposed.get(n) is not None]
-    fields += [("source", _citation(finding, result)), ("confidence", "medium"), ("note", note)]
+    fields += [("source", [_source_id(s, result.run_date) for s in finding.sources]), ("confidence", "medium"),
+               ("note", note)]
     return NewEntry(finding.model_id, tuple(fields))
 
 
@@ -212,6 +224,14 @@ def _apply(result: RefreshResult) -> str:
         files[rel] = append_price_entries(path.read_text(encoding="utf-8"), [_entry(f, result) for f in group],
                                           today, rel)
         appended[rel] = {f.model_id: 1 for f in group if f.model_id}
+    if changes:
+        from costcalc.prices.loader import read_sources, sources_path
+
+        known = set(read_sources(root)[0] or {})
+        stanzas = _citations(result, {s for f in changes for s in f.sources}, known)
+        if stanzas:
+            text = sources_path(root).read_text(encoding="utf-8")
+            files["sources.yaml"] = text + ("" if text.endswith("\n") else "\n") + stanzas
     if rates:
         files["fx.yaml"] = append_fx_rates((root / "fx.yaml").read_text(encoding="utf-8"),
                                            {r.day: r.rate for r in rates}, "fx.yaml")
@@ -228,7 +248,7 @@ def _apply(result: RefreshResult) -> str:
         shutil.copytree(root, scratch, ignore=shutil.ignore_patterns(txn.TXN_DIR, ".*"))
         for rel, text in files.items():
             (scratch / rel).write_text(text, encoding="utf-8")
-        new_tables, _, problems = check_dir(scratch)
+        new_tables, _, problems = check_dir(scratch)  # also checks sources.yaml: ids unique, every cited id defined
         if problems:
             raise ApplyError(f"the refreshed tables would not validate, nothing was written: "
                              f"{problems[0].replace(str(scratch), str(root))}")

@@ -54,8 +54,9 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _order(path: str) -> tuple[int, str]:
-    # Tables first, then rates, changelog, and VERSION last: a half-applied state never claims the new version.
-    rank = {"fx.yaml": 1, "CHANGELOG.md": 2, "VERSION": 3}.get(path, 0)
+    # Citations first (a table never cites an undefined source), then tables, rates, changelog, and VERSION
+    # last: a half-applied state never claims the new version.
+    rank = {"sources.yaml": -1, "fx.yaml": 1, "CHANGELOG.md": 2, "VERSION": 3}.get(path, 0)
     return rank, path
 
 
