@@ -6,8 +6,9 @@ For offering m with tokenizer t, in language L, prices p converted to the report
 
 where T(L, t) is the number of tokens t needs for L's translation of 1M characters of English text (the
 "content unit"), measured over the documents present in both L and English; T_in/T_out split it by the
-workload (input, output, or input plus `output_ratio` output tokens per input token). Cached and batch shares
-blend in the cached-input and batch prices. The relative matrix is R[i, j] = cost(L, i) / cost(L, j).
+workload (input, output, or input plus `output_ratio` output tokens per input token). The input price blends
+cache reads, cache writes (5-minute or 1-hour) and batch by their shares; `prompt_tokens` selects a long-context
+tier; a regional endpoint applies the provider's uplift. The relative matrix is R[i, j] = cost(L, i) / cost(L, j).
 """
 
 from __future__ import annotations
@@ -56,23 +57,27 @@ PUBLISHED_DEFAULT = {
     },
 }
 
-# `--preset current`: each provider's current flagship and its smaller sibling, high-confidence prices only;
-# the base is one whose tokenizer is public, so every ratio has at least one exact side.
-PRESET_CURRENT = {
-    "base": "openai/gpt-5",
-    "models": [
-        "mistral/mistral-large-latest",
-        "mistral/mistral-medium-latest",
-        "openai/gpt-5",
-        "openai/gpt-5-mini",
-        "anthropic/claude-sonnet-4-5",
-        "anthropic/claude-haiku-4-5",
-        "google/gemini-2.5-pro",
-        "google/gemini-2.5-flash",
-        "aws-bedrock/amazon.nova-pro-v1:0",
-        "aws-bedrock/meta.llama4-maverick-17b-instruct-v1:0",
-    ],
-}
+# `--preset current` is computed from the tables on the as-of date (`current_preset`): per provider, the newest
+# model of each class on sale that day. The base is OpenAI's flagship (a public tokenizer, so every ratio has at
+# least one exact side).
+PRESET_CURRENT = {"providers": ("openai", "anthropic", "google", "mistral", "aws-bedrock"),
+                  "classes": ("flagship", "mid", "small"), "base_provider": "openai"}
+
+
+def current_preset(as_of: str | date | None = None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
+    """The models and base of `--preset current` on `as_of` (default today): per provider, the newest model of
+    each class (flagship, mid, small) on sale that day. A new model in the tables joins it with no code change;
+    a retired one leaves it."""
+    from costcalc.prices import load_prices
+
+    book = load_prices(as_of=as_of, path=pricing_dir)
+    chosen = book.newest_by_class(PRESET_CURRENT["classes"], providers=PRESET_CURRENT["providers"])
+    if not chosen:
+        raise InputError(f"no model in the price tables has a class and is on sale on {book.as_of}",
+                         "give models a class (flagship, mid, small) in pricing/providers/*.yaml, or pass -m")
+    base = next((o for o in chosen if o.provider.provider == PRESET_CURRENT["base_provider"]), chosen[0])
+    return {"models": [o.ref for o in chosen], "base": base.ref, "as_of": book.as_of,
+            "classes": {o.ref: o.model.class_ for o in chosen}}
 
 
 # What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
@@ -99,23 +104,39 @@ def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
 @dataclass(frozen=True)
 class Workload:
     """What is billed: `input` text, `output` text, or `mixed` (input plus output_ratio output tokens per
-    input token); `cached_share` of input read from the prompt cache; `batch_share` sent through batch APIs."""
+    input token); `cached_share` of input read from the prompt cache and `cache_write_share` written to it (with
+    a `cache_ttl` of 5m or 1h); `batch_share` sent through batch APIs; `prompt_tokens`, the typical request
+    size, selects a long-context tier; `endpoint` global or regional (regional endpoints may cost more)."""
 
     direction: Literal["input", "output", "mixed"] = "input"
     output_ratio: Decimal = Decimal(0)
     cached_share: Decimal = Decimal(0)
     batch_share: Decimal = Decimal(0)
+    cache_write_share: Decimal = Decimal(0)
+    cache_ttl: Literal["5m", "1h"] = "5m"
+    prompt_tokens: int | None = None
+    endpoint: Literal["global", "regional"] = "global"
 
     def __post_init__(self) -> None:
-        for name in ("output_ratio", "cached_share", "batch_share"):
+        for name in ("output_ratio", "cached_share", "batch_share", "cache_write_share"):
             object.__setattr__(self, name, Decimal(str(getattr(self, name))))
         if self.direction not in ("input", "output", "mixed"):
             raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
-        for name in ("cached_share", "batch_share"):
+        for name in ("cached_share", "batch_share", "cache_write_share"):
             value = getattr(self, name)
             if not Decimal(0) <= value <= Decimal(1):
                 raise UsageError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
                                  f"e.g. --{name.replace('_', '-')} 0.25")
+        if self.cached_share + self.cache_write_share > 1:
+            raise UsageError(f"--cached-share {self.cached_share} plus --cache-write-share {self.cache_write_share} "
+                             "is more than all of the input", "make the two shares sum to 1 or less")
+        if self.cache_ttl not in ("5m", "1h"):
+            raise UsageError(f"unknown cache TTL {self.cache_ttl!r}", "use --cache-ttl 5m or 1h")
+        if self.endpoint not in ("global", "regional"):
+            raise UsageError(f"unknown endpoint {self.endpoint!r}", "use --endpoint global or regional")
+        if self.prompt_tokens is not None and (isinstance(self.prompt_tokens, bool) or self.prompt_tokens < 1):
+            raise UsageError(f"--prompt-tokens must be at least 1, got {self.prompt_tokens}",
+                             "give the typical prompt size in tokens, e.g. --prompt-tokens 8000")
         if self.output_ratio < 0:
             raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
         if self.direction == "mixed" and self.output_ratio == 0:
@@ -134,26 +155,64 @@ class Workload:
         text = {"input": "input (prompt) tokens", "output": "output (completion) tokens",
                 "mixed": f"input plus {self.output_ratio} output tokens per input token"}[self.direction]
         extras = [f"{self.cached_share:%} cached" if self.cached_share else "",
-                  f"{self.batch_share:%} batch" if self.batch_share else ""]
+                  f"{self.cache_write_share:%} written to the {self.cache_ttl} cache" if self.cache_write_share
+                  else "", f"{self.batch_share:%} batch" if self.batch_share else ""]
         extras = [e.replace("%", " %") for e in extras if e]
-        return text + (f" ({', '.join(extras)})" if extras else "")
+        if self.prompt_tokens is not None:
+            extras.append(f"{self.prompt_tokens} prompt tokens per request")
+        extras.append(f"{self.endpoint} endpoint")
+        return text + f" ({', '.join(extras)})"
+
+
+def _tier_prices(quote: Quote, workload: Workload, notes: list[str]) -> dict[str, Decimal | None]:
+    """The prices of the tier a request of `prompt_tokens` falls in (the base tier when none is given)."""
+    p = dict(quote.prices)
+    if not quote.tiers:
+        return p
+    if workload.prompt_tokens is None:
+        notes.append(f"long-context prices above {quote.tiers[0]['above']} prompt tokens not applied (costed at "
+                     "the base tier); pass --prompt-tokens to select a tier")
+        return p
+    tier = next((t for t in reversed(quote.tiers) if workload.prompt_tokens > t["above"]), None)
+    if tier is None:
+        return p
+    notes.append(f"long-context tier: prompts above {tier['above']} tokens")
+    batch = {r.factor for r in quote.rules if r.kind == "batch"}
+    for name in ("input", "output", "cached_input", "cache_write", "cache_write_1h"):
+        if tier[name] is not None:
+            p[name] = tier[name]
+        elif p[name] is not None:
+            notes.append(f"the tier lists no {name} price: the base-tier price is used")
+    for name, base in (("batch_input", "input"), ("batch_output", "output")):
+        if name in quote.derived and batch and p[base] is not None:  # a batch rule scales the tier price too
+            p[name] = p[base] * next(iter(batch))
+        elif p[name] is not None:
+            notes.append(f"no long-context {name} price: the base-tier batch price is used")
+    return p
 
 
 def _blend(quote: Quote, workload: Workload) -> tuple[Decimal, Decimal, list[str]]:
     """Effective (input, output) price per 1M units under the workload, and notes on any fallback."""
-    p, notes = quote.prices, []
+    notes: list[str] = []
+    share_in, share_out = workload.units
+    if share_in and quote.prices["input"] is None:
+        raise InputError(f"{quote.offering} has no input price", "leave it out or use --direction output")
+    if share_out and quote.prices["output"] is None:
+        raise InputError(f"{quote.offering} has no output price (an embedding model?)", "leave it out")
+    p = _tier_prices(quote, workload, notes)
     base_in = p["input"] if p["input"] is not None else Decimal(0)
     base_out = p["output"] if p["output"] is not None else Decimal(0)
-    share_in, share_out = workload.units
-    if share_in and p["input"] is None:
-        raise InputError(f"{quote.offering} has no input price", "leave it out or use --direction output")
-    if share_out and p["output"] is None:
-        raise InputError(f"{quote.offering} has no output price (an embedding model?)", "leave it out")
     cached = p["cached_input"]
     if workload.cached_share and cached is None:
         notes.append("no cached-input price: cached share billed at the input price")
         cached = base_in
-    standard_in = (1 - workload.cached_share) * base_in + workload.cached_share * (cached or 0)
+    write_field = "cache_write" if workload.cache_ttl == "5m" else "cache_write_1h"
+    written = p[write_field]
+    if workload.cache_write_share and written is None:
+        notes.append(f"no {workload.cache_ttl} cache-write price: cache writes billed at the input price")
+        written = base_in
+    read, write = workload.cached_share, workload.cache_write_share
+    standard_in = (1 - read - write) * base_in + read * (cached or 0) + write * (written or 0)
     batch_in, batch_out = p["batch_input"], p["batch_output"]
     if workload.batch_share and (batch_in is None or batch_out is None):
         notes.append("no batch price: batch share billed at the standard price")
@@ -161,6 +220,13 @@ def _blend(quote: Quote, workload: Workload) -> tuple[Decimal, Decimal, list[str
     b = workload.batch_share
     eff_in = (1 - b) * standard_in + b * (batch_in if b else 0)
     eff_out = (1 - b) * base_out + b * (batch_out if b else 0)
+    if workload.endpoint == "regional":
+        uplift = quote.regional_uplift
+        if uplift is not None:
+            notes.append(f"regional endpoint: list prices x {uplift} (provider rule)")
+            eff_in, eff_out = eff_in * uplift, eff_out * uplift
+        else:
+            notes.append("the provider lists no regional uplift: list prices")
     return eff_in, eff_out, notes
 
 
@@ -264,12 +330,12 @@ class CostMatrix:
 def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -> tuple[list[Offering], Offering]:
     offerings: list[Offering] = []
     for ref in models:
-        off = book.lookup(ref)
+        off = book.lookup(ref, as_of)
         if off.ref not in {o.ref for o in offerings}:
             offerings.append(off)
     if not offerings:
         raise UsageError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
-    base_off = book.lookup(base)
+    base_off = book.lookup(base, as_of)
     if base_off.ref not in {o.ref for o in offerings}:
         raise UsageError(f"base {base!r} is not among the compared offerings",
                          f"add -m {base} or choose --base from: {', '.join(o.ref for o in offerings)}")

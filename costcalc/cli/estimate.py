@@ -53,10 +53,9 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
       costcalc estimate exports/ --glob '*.csv' --csv-column message --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from costcalc.cli._progress import ProgressBar
-    from costcalc.costing import PRESET_CURRENT
     from costcalc.estimate import estimate as run_estimate
 
-    chosen = list(models) or [m for m in PRESET_CURRENT["models"] if not m.startswith("google/")]
+    chosen = list(models) or _flagships(as_of, pricing_dir)
     result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
                           sample=sample, seed=seed, engine=engine, scheduler=scheduler,
                           scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
@@ -82,3 +81,10 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
         footer.append(f"Skipped {result.skipped.count} unreadable file(s) or record(s), e.g. "
                       + "; ".join(result.skipped.examples[:3]) + " (--strict to fail instead).")
     emit(rows, columns, fmt, footer=footer, json_payload=result.to_dict())
+
+
+def _flagships(as_of, pricing_dir) -> list[str]:
+    """The flagships of `report --preset current` on the as-of date."""
+    from costcalc.costing import current_preset
+
+    return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]

@@ -31,7 +31,15 @@ PRESETS = ("published", "current")
 @click.option("--output-ratio", type=Decimal, default=Decimal(0),
               help="With --direction mixed: output tokens per input token, e.g. 0.25.")
 @click.option("--cached-share", type=Decimal, default=Decimal(0), help="Share of input read from cache (0-1).")
+@click.option("--cache-write-share", type=Decimal, default=Decimal(0),
+              help="Share of input written to the prompt cache (0-1; with --cached-share at most 1).")
+@click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default="5m", show_default=True,
+              help="Cache lifetime the writes buy: 5-minute or 1-hour cache-write price.")
 @click.option("--batch-share", type=Decimal, default=Decimal(0), help="Share sent through batch APIs (0-1).")
+@click.option("--prompt-tokens", type=int, default=None, metavar="N",
+              help="Typical prompt size in tokens; selects long-context price tiers (default: the base tier).")
+@click.option("--endpoint", type=click.Choice(["global", "regional"]), default="global", show_default=True,
+              help="Global or regional (data-residency) endpoints; regional applies the provider's uplift.")
 @click.option("--genre", "genres", multiple=True, metavar="NAME[=WEIGHT]",
               help="Weight the corpus documents by genre (repeatable; a bare name weighs 1, unnamed genres 0). "
                    "Default: all documents, equal characters. Genres: `costcalc corpus stats`.")
@@ -44,7 +52,8 @@ PRESETS = ("published", "current")
 @pricing_dir_option
 def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
-           batch_share: Decimal, genres: tuple[str, ...], corpus: str, fmt: str, output: str, plot: Path | None,
+           cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
+           endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str, output: str, plot: Path | None,
            workers: int | None, pricing_dir: str | None) -> None:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
@@ -60,16 +69,20 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
       costcalc report --preset current --format json -o current.json
       costcalc report -l fr -m openai/gpt-4o -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512 \\
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
+      costcalc report -m anthropic/claude-sonnet-4-5 -m openai/gpt-5 --cached-share 0.6 \\
+          --cache-write-share 0.1 --cache-ttl 1h --batch-share 0.5 --prompt-tokens 250000 --endpoint regional
       costcalc report -l hi --genre technical-code=1 --genre support-chat=3
     """
-    from costcalc.costing import PRESET_CURRENT, Workload, compare
+    from costcalc.costing import Workload, compare, current_preset
     from costcalc.reports import render
 
     current = preset == "current"  # its models and base fill in what the options leave open
+    chosen = current_preset(as_of, pricing_dir) if current and not (models and base) else {}
     matrix = compare(language=list(languages) or (["all"] if current else "it"),
-                     models=list(models) or (PRESET_CURRENT["models"] if current else None),
-                     base=base or (PRESET_CURRENT["base"] if current else None), as_of=as_of, currency=currency,
-                     workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
+                     models=list(models) or chosen.get("models"), base=base or chosen.get("base"),
+                     as_of=chosen.get("as_of", as_of), currency=currency,
+                     workload=Workload(direction, output_ratio, cached_share, batch_share, cache_write_share,
+                                       cache_ttl, prompt_tokens, endpoint), corpus=corpus,
                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
                      skip_unavailable=current and not models, genres=list(genres))
     text = render(matrix, fmt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -222,6 +223,25 @@ class PriceBook:
                                        closest(provider, slugs) or f"choose one of {', '.join(slugs)}")
         return [o for o in self.offerings
                 if (provider is None or o.provider.provider == provider) and o.is_priced(as_of)]
+
+    def newest_by_class(self, classes: Sequence[str], as_of: date | None = None,
+                        providers: Sequence[str] | None = None) -> list[Offering]:
+        """Per provider, the newest model (latest first price) of each class in `classes` that is on sale on
+        `as_of`: never a retired one. A model a host resells from a creator with a table of its own (Claude on
+        Bedrock) is left to that table, so each product is compared where its maker sells it."""
+        day = as_of or self.as_of
+        slugs = {p.provider for p in self.providers}
+        chosen = []
+        for table in self.providers:
+            if providers is not None and table.provider not in providers:
+                continue
+            sold = [o for o in self.offerings if o.provider is table and o.is_priced(day)
+                    and (o.model.creator in (None, table.provider) or o.model.creator not in slugs)]
+            for cls in classes:
+                of_class = [o for o in sold if o.model.class_ == cls]
+                if of_class:
+                    chosen.append(max(of_class, key=lambda o: (o.first_priced, o.model.id)))
+        return chosen
 
     def to_frame(self, as_of: date | None = None, currency: str | None = None,
                  provider: str | None = None) -> pd.DataFrame:
