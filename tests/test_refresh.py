@@ -228,7 +228,7 @@ def test_apply_appends_exactly_the_changed_entry(run, server, tables):
     # The new entry cites a source defined once in sources.yaml: the URL fetched, on the run date.
     added_source = after["sources.yaml"].decode().removeprefix(before["sources.yaml"].decode())
     assert added_source == (f"  - id: litellm-refresh-{TODAY}\n    title: \"litellm model_prices_and_context_window"
-                            f".json, fetched by costcalc prices refresh\"\n    publisher: BerriAI\n    url: {url}\n"
+                            f".json, fetched by costcalc prices refresh\"\n    publisher: BerriAI\n    url: \"{url}\"\n"
                             f"    retrieved: {TODAY}\n")
     old_lines = before[provider_file].decode().splitlines()
     new_lines = after[provider_file].decode().splitlines()

@@ -19,6 +19,13 @@ SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="URL for the --source at the same position (default: its public URL). https only; "
                    "http only for 127.0.0.1, ::1 and localhost.")
+@click.option("--input", "inputs", multiple=True, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the --source at the same position from this local file instead of its URL (no network), "
+                   "e.g. a genai-prices data.json or a litellm model_prices_and_context_window.json.")
+@click.option("--from-package", is_flag=True,
+              help="Read litellm and genai-prices from their installed Python packages (no network) unless a "
+                   "--url or --input names another place.")
 @pricing_dir_option
 @click.option("--apply", "apply_", is_flag=True,
               help="Append the accepted changes as dated entries, update CHANGELOG.md and VERSION.")
@@ -41,14 +48,17 @@ SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
               help="Seconds to wait for another refresh of the same tables.")
 @click.option("--run-date", type=DATE, default=None, hidden=True, help="Date of the new entries (default today).")
 @click.pass_context
-def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...], pricing_dir: str | None,
+def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...], inputs: tuple[Path, ...],
+            from_package: bool, pricing_dir: str | None,
             apply_: bool, accept_large_changes: bool, report: Path | None, fmt: str, timeout: float, retries: int,
             max_bytes: int, backoff: float, max_wait: float, lock_timeout: float, run_date: date | None) -> None:
     """Fetch public price lists, show what differs from the tables and, with --apply, append it.
 
     Never edits or deletes an entry: a change is appended as a new dated entry (confidence medium, both
     sources cited when two agree). A single source never overrides a `confidence: high` entry; suspicious
-    changes are quarantined. Each --url pairs with the --source at the same position.
+    changes are quarantined. Each --url or --input pairs with the --source at the same position. Every new
+    entry cites a source that is added to sources.yaml. Upstream models not in pricing/source-map.yaml are
+    listed, each with a ready-to-review table stanza (in --report and --format json).
 
     \b
     Exit codes: 0 nothing changed; 3 changes found (or applied), discrepancies or quarantined values;
@@ -59,6 +69,8 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
       costcalc prices refresh                                   # all sources, report only
       costcalc prices refresh --apply --report refresh-report.md
       costcalc prices refresh --source litellm --source ecb --format json
+      costcalc prices refresh --source genai-prices --input data.json      # offline, from a local file
+      costcalc prices refresh --source litellm --source genai-prices --from-package --report refresh.md
       costcalc prices refresh --source litellm --url http://127.0.0.1:8000/prices.json \\
                               --source openrouter --url https://mirror.example/models.json
     """
@@ -68,18 +80,22 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
     from costcalc.refresh.http import HttpSettings, check_url
     from costcalc.refresh.run import refresh as run_refresh
 
-    if len(urls) > len(sources):
-        raise click.UsageError("each --url needs a --source before it, e.g. --source litellm --url URL")
+    if len(urls) > len(sources) or len(inputs) > len(sources):
+        raise click.UsageError("each --url or --input needs a --source at the same position, "
+                               "e.g. --source genai-prices --input data.json")
+    if urls and inputs:
+        raise click.UsageError("give each source either a --url or an --input, not both kinds in one run")
     for url in urls:
         try:
             check_url(url)
         except CostcalcError as e:
             raise click.BadParameter(str(e), param_hint="--url") from None
-    pairs = [(name, urls[i] if i < len(urls) else None) for i, name in enumerate(sources)] or None
+    places: tuple[str | Path, ...] = urls or inputs
+    pairs = [(name, places[i] if i < len(places) else None) for i, name in enumerate(sources)] or None
     root = Path(pricing_dir) if pricing_dir else default_pricing_dir()
     http = HttpSettings(timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff, max_wait=max_wait)
     result = run_refresh(root, pairs, apply=apply_, accept_large_changes=accept_large_changes,
-                         run_date=run_date, http=http, lock_timeout=lock_timeout)
+                         run_date=run_date, http=http, lock_timeout=lock_timeout, from_package=from_package)
 
     if result.recovered:
         click.echo(f"Note: {result.recovered}.", err=True)
@@ -98,6 +114,7 @@ def refresh(ctx: click.Context, sources: tuple[str, ...], urls: tuple[str, ...],
         extra = render.unmapped(result)
         if extra:
             click.echo("Not in pricing/source-map.yaml (report only): "
-                       + ", ".join(f"{n} {len(ids)} model(s)" for n, ids in extra.items()) + ".")
+                       + ", ".join(f"{n} {len(ids)} model(s)" for n, ids in extra.items())
+                       + "; --report FILE gives a ready-to-review table stanza for each.")
         click.echo(render.summary(result))
     ctx.exit(result.exit_code)

@@ -27,13 +27,13 @@ def _num(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _scalar(value: object) -> str:
+def yaml_scalar(value: object) -> str:
     if isinstance(value, Decimal):
         return _num(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
         return value
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
@@ -94,7 +94,7 @@ def append_price_entries(text: str, entries: list[NewEntry], checked: date, wher
         if not re.fullmatch(r"\s*-\s+", dash):
             raise ApplyError(f"{where}: cannot tell the indentation of {entry.model_id!r}'s price entries")
         pad = " " * len(dash)
-        new = [f"{dash if i == 0 else pad}{k}: {_scalar(v)}\n" for i, (k, v) in enumerate(entry.fields)]
+        new = [f"{dash if i == 0 else pad}{k}: {yaml_scalar(v)}\n" for i, (k, v) in enumerate(entry.fields)]
         edits.append((_end_line(last), "insert", new))
         checked_node = _get(model, "checked")
         if checked_node is None:

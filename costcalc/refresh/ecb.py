@@ -12,6 +12,8 @@ from costcalc.refresh.model import Normalised
 NAME = "ecb"
 LABEL = "ECB euro foreign exchange reference rates (eurofxref-daily.xml)"
 DEFAULT_URL = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+HOME_URL = "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/html/index.en.html"
+PUBLISHER = "European Central Bank"
 _NS = "{http://www.ecb.int/vocabulary/2002-08-01/eurofxref}"
 
 

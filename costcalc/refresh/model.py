@@ -34,6 +34,24 @@ class Observed:
         return {name: getattr(self, name) for name in PRICE_FIELDS}
 
 
+@dataclass(frozen=True)
+class NewModel:
+    """A model a source lists in a tracked namespace that pricing/source-map.yaml does not map: the makings of a
+    ready-to-review table stanza."""
+
+    source: str
+    upstream_id: str
+    provider: str  # our billing provider slug the namespace belongs to
+    model_id: str  # the provider's API id as far as the source tells
+    input: Decimal | None
+    output: Decimal | None
+    cached_input: Decimal | None = None
+    batch_input: Decimal | None = None
+    batch_output: Decimal | None = None
+    context_window: int | None = None
+    max_output: int | None = None
+
+
 @dataclass
 class Normalised:
     """A source's answer after mapping to our offering refs."""
@@ -41,5 +59,6 @@ class Normalised:
     observed: dict[str, Observed] = field(default_factory=dict)  # offering ref -> prices
     gone: list[str] = field(default_factory=list)  # mapped offering refs whose upstream id is missing
     unmapped: list[str] = field(default_factory=list)  # upstream ids in tracked namespaces, not in the map
+    new: list[NewModel] = field(default_factory=list)  # the unmapped ones with a price, for table stanzas
     skipped: dict[str, str] = field(default_factory=dict)  # offering ref -> why no comparable price
     fx: dict[date, Decimal] = field(default_factory=dict)  # ECB only: day -> USD per 1 EUR

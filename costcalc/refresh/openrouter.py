@@ -12,6 +12,7 @@ NAME = "openrouter"
 LABEL = "OpenRouter /api/v1/models"
 PUBLISHER = "OpenRouter"
 DEFAULT_URL = "https://openrouter.ai/api/v1/models"
+HOME_URL = "https://openrouter.ai/models"
 _FIELDS = {"input": "prompt", "output": "completion", "cached_input": "input_cache_read"}
 
 

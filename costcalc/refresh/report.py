@@ -49,6 +49,15 @@ def unmapped(result: RefreshResult) -> dict[str, list[str]]:
     return {r.name: r.result.unmapped for r in result.sources if r.result is not None and r.result.unmapped}
 
 
+def new_upstream(result: RefreshResult) -> list[dict[str, Any]]:
+    """Each priced model a source lists and the source map does not, with a ready-to-review table stanza."""
+    from costcalc.refresh.stanza import stanza
+
+    return [{"source": r.name, "upstream_id": n.upstream_id, "provider": n.provider, "model_id": n.model_id,
+             "stanza": stanza(n, str(r.citation.get("id", r.name)), result.run_date)}
+            for r in result.sources if r.result is not None for n in r.result.new]
+
+
 def summary(result: RefreshResult) -> str:
     counts: dict[str, int] = {}
     for f in result.findings:
@@ -65,7 +74,7 @@ def to_dict(result: RefreshResult) -> dict[str, Any]:
     return {
         "run_date": result.run_date, "pricing_dir": str(result.pricing_dir), "exit_code": result.exit_code,
         "applied": result.applied, "version": result.version, "recovered": result.recovered,
-        "sources": [{"name": r.name, "url": r.url, "ok": r.ok, "error": r.error,
+        "sources": [{"name": r.name, "url": r.where, "ok": r.ok, "error": r.error, "citation": r.citation,
                      "offerings": len(r.result.observed) if r.result else 0,
                      "gone": r.result.gone if r.result else []} for r in result.sources],
         "findings": [{"offering": f.ref, "status": f.status, "reason": f.reason, "current": f.current,
@@ -75,6 +84,7 @@ def to_dict(result: RefreshResult) -> dict[str, Any]:
         "fx": [{"day": x.day, "rate": x.rate, "status": x.status, "current": x.current, "reason": x.reason}
                for x in result.fx],
         "unmapped_upstream": unmapped(result),
+        "new_upstream": new_upstream(result),
     }
 
 
@@ -91,7 +101,7 @@ def markdown(result: RefreshResult) -> str:
         state = f"failed: {r.error}" if r.error else f"ok, {len(r.result.observed) if r.result else 0} offerings"
         if r.result and r.result.fx:
             state = f"ok, {len(r.result.fx)} dated rate(s)"
-        lines.append(f"| {r.name} | {r.url} | {_md_escape(state)} |")
+        lines.append(f"| {r.name} | {r.where} | {_md_escape(state)} |")
     table = rows(result)
     if table:
         lines += ["", "## Findings", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
@@ -106,4 +116,14 @@ def markdown(result: RefreshResult) -> str:
             shown = ", ".join(f"`{i}`" for i in ids[:_MAX_LISTED])
             more = f" and {len(ids) - _MAX_LISTED} more" if len(ids) > _MAX_LISTED else ""
             lines += [f"<details><summary>{source}: {len(ids)}</summary>", "", shown + more, "", "</details>", ""]
+    new = new_upstream(result)
+    if new:
+        lines += ["", "## New upstream models: ready-to-review table stanzas", "",
+                  "Each block is a `models:` item for the provider file it names (prices as the source lists them, "
+                  "first seen today, confidence medium). Check the name, class, tokenizer and launch day, then "
+                  "add it and its source-map line.", ""]
+        for item in new[:_MAX_LISTED]:
+            lines += ["```yaml", item["stanza"].rstrip("\n"), "```", ""]
+        if len(new) > _MAX_LISTED:
+            lines += [f"And {len(new) - _MAX_LISTED} more (all of them: `--format json`, key new_upstream).", ""]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -38,16 +38,35 @@ def source_module(name: str) -> ModuleType:
     return importlib.import_module(f"costcalc.refresh.{SOURCES[name]}")
 
 
+PACKAGED = ("litellm", "genai-prices")  # sources that can be read from an installed Python package
+
+
 @dataclass
 class SourceRun:
+    """One source of one refresh: fetched from `url`, read from a local file (`input`), or from the installed
+    package (`package`). `citation` is the sources.yaml entry the new price entries cite."""
+
     name: str
     url: str
     error: str | None = None
     result: Normalised | None = None
+    input: Path | None = None
+    package: bool = False
+    citation: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def where(self) -> str:
+        """Where the data came from, as the report shows it."""
+        if self.input is not None:
+            return str(self.input)
+        if self.package:
+            version = self.citation.get("version")
+            return f"installed package {source_module(self.name).DIST} {version}" if version else "installed package"
+        return self.url
 
 
 @dataclass
@@ -94,10 +113,36 @@ def lock_path(root: Path) -> Path:
     return Path(tempfile.gettempdir()) / f"costcalc-refresh-{key}.lock"
 
 
+def _read(run: SourceRun, http: HttpSettings, today: date) -> object:
+    """The source's raw data (from the URL, the local file or the package), and its citation set on `run`."""
+    module = source_module(run.name)
+    publisher = getattr(module, "PUBLISHER", module.LABEL)
+    if run.package:
+        data, version = module.read_package()
+        dist = module.DIST
+        run.citation = {"id": f"{dist}-{version}", "title": f"{dist} {version}, price data (installed package)",
+                        "publisher": publisher, "url": f"https://pypi.org/project/{dist}/{version}/",
+                        "retrieved": today, "version": version}
+        return data
+    if run.input is not None:
+        try:
+            raw = run.input.read_bytes()
+        except OSError as e:
+            raise RefreshError(f"cannot read {run.input}: {e.strerror}", "check the --input path") from None
+        digest = hashlib.sha256(raw).hexdigest()[:12]
+        run.citation = {"id": f"{run.name}-file-{digest}", "publisher": publisher, "url": module.HOME_URL,
+                        "title": f"{module.LABEL}, a local copy ({run.input.name}, sha256 {digest}...)",
+                        "retrieved": today}
+        return raw
+    run.citation = {"id": f"{run.name}-refresh-{today}", "title": f"{module.LABEL}, fetched by costcalc prices "
+                    "refresh", "publisher": publisher, "url": run.url, "retrieved": today}
+    return fetch(run.url, http)
+
+
 def _fetch_one(run: SourceRun, root: Path, http: HttpSettings, today: date) -> None:
     module = source_module(run.name)
     try:
-        payload = module.parse(fetch(run.url, http))
+        payload = module.parse(_read(run, http, today))
         if run.name == "ecb":
             run.result = module.normalise(payload)
             return
@@ -110,11 +155,20 @@ def _fetch_one(run: SourceRun, root: Path, http: HttpSettings, today: date) -> N
         run.error = f"{run.name}: unexpected {type(e).__name__}: {e} (a format change the parser missed?)"
 
 
-def refresh(pricing_dir: str | Path, sources: list[tuple[str, str | None]] | None = None, *,
+def _run(name: str, where: str | Path | None, from_package: bool) -> SourceRun:
+    if isinstance(where, Path):
+        return SourceRun(name, where.as_posix(), input=where)
+    if where is None and from_package and name in PACKAGED:
+        return SourceRun(name, source_module(name).DEFAULT_URL, package=True)
+    return SourceRun(name, check_url(where or source_module(name).DEFAULT_URL))
+
+
+def refresh(pricing_dir: str | Path, sources: list[tuple[str, str | Path | None]] | None = None, *,
             apply: bool = False, accept_large_changes: bool = False, run_date: date | None = None,
-            http: HttpSettings | None = None, lock_timeout: float = 600.0) -> RefreshResult:
-    """Fetch `sources` ((name, url or None for the default)), compare with the tables in `pricing_dir` and,
-    with `apply`, append the accepted changes. Source failures are recorded in the result, not raised."""
+            http: HttpSettings | None = None, lock_timeout: float = 600.0, from_package: bool = False) -> RefreshResult:
+    """Fetch `sources` ((name, where)), compare with the tables in `pricing_dir` and, with `apply`, append the
+    accepted changes. `where` is a URL, a local file (a Path), or None: the public URL, or with `from_package`
+    the installed litellm / genai-prices package (no network). Source failures are recorded, not raised."""
     from filelock import FileLock, Timeout
 
     root = Path(pricing_dir)
@@ -122,8 +176,7 @@ def refresh(pricing_dir: str | Path, sources: list[tuple[str, str | None]] | Non
     http = http or HttpSettings()
     if not (root / "providers").is_dir():
         raise RefreshError(f"{root} is not a pricing directory (no providers/)", "pass --pricing-dir DIR")
-    runs = [SourceRun(name, check_url(url or source_module(name).DEFAULT_URL))
-            for name, url in (sources or [(name, None) for name in SOURCES])]
+    runs = [_run(name, where, from_package) for name, where in (sources or [(name, None) for name in SOURCES])]
     if any(r.name != "ecb" for r in runs):
         load_source_map(source_map_path(root))  # a broken map is our problem, not a source failure: fail early
     for run in runs:
@@ -158,20 +211,20 @@ def _diff(result: RefreshResult, accept_large: bool) -> None:
             result.fx = diff_fx(fx, run.result.fx, accept_large_changes=accept_large)
 
 
-def _source_id(name: str, day: date) -> str:
-    return f"{name}-refresh-{day}"
+def citation_id(result: RefreshResult, name: str) -> str:
+    return next(str(r.citation["id"]) for r in result.sources if r.name == name)
 
 
 def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> str:
     """YAML stanzas for sources.yaml: one per source a new entry cites that the file does not define yet."""
-    urls = {r.name: r.url for r in result.sources}
+    from costcalc.refresh.apply import yaml_scalar
+
     stanzas = []
-    for name in sorted(cited):
-        sid = _source_id(name, result.run_date)
-        if sid not in known:
-            stanzas.append(f"  - id: {sid}\n    title: \"{source_module(name).LABEL}, fetched by costcalc prices "
-                           f"refresh\"\n    publisher: {source_module(name).PUBLISHER}\n    url: {urls[name]}\n"
-                           f"    retrieved: {result.run_date}\n")
+    for run in result.sources:
+        if run.name in cited and run.citation["id"] not in known:
+            lines = [f"{'  - ' if i == 0 else '    '}{k}: {yaml_scalar(v)}"
+                     for i, (k, v) in enumerate(run.citation.items())]
+            stanzas.append("\n".join(lines) + "\n")
     return "".join(stanzas)
 
 
@@ -185,7 +238,7 @@ def _entry(finding: Finding, result: RefreshResult) -> NewEntry:
         note += f" Not reported by the sources, so not carried over: {', '.join(finding.dropped)}."
     fields: list[tuple[str, object]] = [("from", result.run_date), ("currency", "USD")]
     fields += [(n, finding.proposed[n]) for n in PRICE_FIELDS if finding.proposed.get(n) is not None]
-    fields += [("source", [_source_id(s, result.run_date) for s in finding.sources]), ("confidence", "medium"),
+    fields += [("source", [citation_id(result, s) for s in finding.sources]), ("confidence", "medium"),
                ("note", note)]
     return NewEntry(finding.model_id, tuple(fields))
 

@@ -15,6 +15,11 @@ PRICE_SOURCES = ("litellm", "openrouter", "genai-prices")
 class SourceMap:
     ids: dict[str, dict[str, str]]  # source -> {offering ref -> upstream id}
     track: dict[str, tuple[str, ...]]  # source -> namespaces whose unmapped models are reported as new
+    unmapped: dict[str, str]  # offering ref -> why no source lists it (every offering is mapped or says why)
+
+    @property
+    def covered(self) -> set[str]:
+        return set(self.unmapped).union(*(set(refs) for refs in self.ids.values()))
 
     def for_source(self, source: str) -> dict[str, str]:
         return self.ids.get(source, {})
@@ -28,16 +33,23 @@ def load_source_map(path: Path) -> SourceMap:
     if not isinstance(data, dict) or not isinstance(data.get("offerings"), dict):
         raise RefreshError(f"{path}: expected a mapping with an 'offerings' key", hint)
     ids: dict[str, dict[str, str]] = {name: {} for name in PRICE_SOURCES}
+    unmapped: dict[str, str] = {}
     for ref, upstream in data["offerings"].items():
         if not isinstance(ref, str) or "/" not in ref or not isinstance(upstream, dict):
             raise RefreshError(f"{path}: bad entry {ref!r}: expected `provider/model: {{litellm: KEY, ...}}`", hint)
+        if "unmapped" in upstream:
+            if len(upstream) != 1 or not isinstance(upstream["unmapped"], str) or len(upstream["unmapped"]) < 5:
+                raise RefreshError(f"{path}: {ref}: `unmapped` takes a reason and stands alone, "
+                                   "e.g. {unmapped: \"retired before the sources listed it\"}", hint)
+            unmapped[ref] = upstream["unmapped"]
+            continue
         for source, upstream_id in upstream.items():
             if source not in PRICE_SOURCES or not isinstance(upstream_id, str) or not upstream_id:
                 raise RefreshError(f"{path}: {ref}: unknown source {source!r} or empty id; "
-                                   f"sources are {', '.join(PRICE_SOURCES)}", hint)
+                                   f"sources are {', '.join(PRICE_SOURCES)} (or `unmapped: reason`)", hint)
             ids[source][ref] = upstream_id
     track_raw = data.get("track") or {}
     if not isinstance(track_raw, dict):
         raise RefreshError(f"{path}: 'track' must map a source to a list of namespaces", hint)
     track = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in track_raw.items()}
-    return SourceMap(ids, track)
+    return SourceMap(ids, track, unmapped)

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import json
 import sys
 import tempfile
@@ -19,6 +17,7 @@ HERE = Path(__file__).parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 
+from costcalc.refresh.genai_prices import plain  # noqa: E402
 from costcalc.refresh.sourcemap import load_source_map  # noqa: E402
 
 # A few unmapped entries of each source, so "new upstream" reporting has something to find.
@@ -40,22 +39,8 @@ def build_litellm(wheels: Path, mapped: set[str]) -> None:
     (HERE / "litellm-1.109.1-trimmed.json").write_text(text, encoding="utf-8")
 
 
-def _plain(value):
-    """genai-prices' dataclasses as data.json writes them (None dropped, `or_` -> `or`, Decimal -> number)."""
-    if dataclasses.is_dataclass(value):
-        return {f.name.rstrip("_"): _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if getattr(value, f.name) is not None}
-    if type(value).__name__ == "ModelPrice":  # a plain class holding one attribute per price key
-        return {k: _plain(v) for k, v in vars(value).items() if not k.startswith("_") and v is not None}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _load_genai(wheels: Path):
@@ -74,9 +59,10 @@ def build_genai(providers, mapped: set[str]) -> None:
         p = providers[pid]
         models = [m for m in p.models if f"{pid}:{m.id}" in mapped or (pid, m.id) in EXTRA_GENAI]
         out.append({"id": p.id, "name": p.name, "pricing_urls": p.pricing_urls, "api_pattern": p.api_pattern,
-                    "models": [{k: v for k, v in _plain(m).items()
+                    "models": [{k: v for k, v in plain(m).items()
                                 if k in ("id", "name", "match", "context_window", "prices")} for m in models]})
-    (HERE / "genai-prices-data.json").write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
+    text = json.dumps(out, separators=(",", ":"), default=_number) + "\n"
+    (HERE / "genai-prices-data.json").write_text(text, encoding="utf-8")
 
 
 def _per_token(value) -> str:
