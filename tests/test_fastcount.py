@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from costcalc.cache import CountCache, text_key
+from costcalc.cache import CountCache, count_key, text_key
 from costcalc.counting import count_texts, identity
 from costcalc.tokenizers import assets, get_tokenizer, list_tokenizers, registry
 from costcalc.tokenizers.backends import fastcount, tiktoken_bpe
@@ -146,13 +146,14 @@ def test_count_cache_never_mixes_backends(tmp_path, monkeypatch):
     cache = CountCache(tmp_path / "counts.sqlite")
     texts = {text_key(t): t for t in differential.multilingual()[:5]}
     fast = count_texts(texts, ["openai:o200k_base"], workers=1, cache=cache)
-    fast_fp = identity("openai:o200k_base")[0]
+    fast_key = count_key("openai:o200k_base", identity("openai:o200k_base")[0])
+    assert cache.get_many(fast_key, texts).keys() == texts.keys()
     monkeypatch.setattr(fastcount, "version", lambda: None)
     registry.clear_cache()
     try:
-        slow_fp = identity("openai:o200k_base")[0]
-        assert slow_fp != fast_fp
-        assert cache.get_many(slow_fp, texts) == {}  # nothing counted by splintr-rs is served as tiktoken's
+        slow_key = count_key("openai:o200k_base", identity("openai:o200k_base")[0])
+        assert slow_key != fast_key
+        assert cache.get_many(slow_key, texts) == {}  # nothing counted by splintr-rs is served as tiktoken's
         slow = count_texts(texts, ["openai:o200k_base"], workers=1, cache=cache)
     finally:
         registry.clear_cache()

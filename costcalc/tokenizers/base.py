@@ -17,7 +17,9 @@ from typing import Protocol, runtime_checkable
 
 # Threads for batch counting (tiktoken on our pool, sentencepiece's own): one per core by default. costcalc's
 # multi-process counting runs each worker on one thread (see `threads`), so --workers N means N cores.
-BATCH_THREADS = max(1, min(8, os.cpu_count() or 1))
+# The cores this process may run on (`taskset -c 0` means one), not the machine's.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+BATCH_THREADS = max(1, min(8, _CORES))
 _threads = BATCH_THREADS
 _pool: tuple[int, int, ThreadPoolExecutor] | None = None
 _pool_lock = threading.Lock()
