@@ -382,6 +382,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     chars: dict[tuple[str, str], int] = {(c.lang, c.doc): c.chars for c in counts}
     exact = {c.tokenizer: c.exact for c in counts}
     quotes = {o.ref: o.price(as_of, currency) for o in offerings}
+    calibrations = _calibrations(tokenizer_names, [*languages, reference])
     absolute, relative, by_genre = [], [], []
     for lang in languages:
         shared = corpus.aligned([lang, reference])
@@ -405,6 +406,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
             window = off.model.context_window
             absolute.append({
                 "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
+                "calibration": calibrations[t][lang]["label"] if t in calibrations else "",
                 "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
                 "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
                 "tokens_per_1m_chars": float(rate_l * 1_000_000),
@@ -426,6 +428,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
+    for name, per_language in calibrations.items():
+        provenance["tokenizers"][name]["calibration"] = per_language
     provenance.update(_genre_provenance(corpus, genres))
     published = None
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
@@ -438,6 +442,19 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                 for lang in {*languages, reference}} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
                       [o.ref for o in offerings], published, by_genre, documents)
+
+
+def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
+    """{family: {language: the calibration its counts used}} for the closed families among `tokenizers`."""
+    from costcalc.tokenizers.families import FAMILIES
+
+    families = [t for t in tokenizers if t in FAMILIES]
+    if not families:
+        return {}
+    from costcalc.calibrate.store import active
+
+    cal = active()
+    return {f: {lang: cal.resolve(f, lang).to_dict() for lang in dict.fromkeys(languages)} for f in families}
 
 
 def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
@@ -493,7 +510,8 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
             as_of: str | date | None = None, currency: str = "USD", workload: Workload | None = None,
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
             progress=None, skip_unavailable: bool = False,
-            genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None) -> CostMatrix:
+            genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None,
+            calibrations: Sequence[str | Path] = ()) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -504,6 +522,9 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
 
     `genres` weights the corpus documents: {"technical-code": 2, "news-report": 1} or ["technical-code=2"];
     None pools every document (all documents, equal characters).
+
+    `calibrations`: calibration files (from `costcalc calibrate`) laid over the shipped ones for the closed
+    tokenizer families (Claude, Gemini, Titan, Nova, ...); the last file given wins.
 
     `skip_unavailable` (used by presets) leaves out offerings whose tokenizer is an optional one that is not
     installed, and says so in the report, instead of failing.
@@ -527,8 +548,10 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     installed = sorted(p.name for p in optional.iterdir()) if optional and optional.is_dir() else []
     genre_request = (sorted((str(k), str(v)) for k, v in genres.items()) if isinstance(genres, Mapping)
                      else list(genres or []))
+    overlays = [Path(p) for p in calibrations]
+    overlay_bytes = [p.read_bytes() if p.is_file() else str(p) for p in overlays]  # a missing file fails below
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed, genre_request)
+                      skip_unavailable, installed, genre_request, overlay_bytes)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -550,11 +573,13 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
         left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
                     for m in models if book.lookup(m).tokenizer in missing]
         models = [m for m in models if book.lookup(m).tokenizer not in missing]
+    from costcalc.calibrate.store import load_set, using
     from costcalc.prices import load_prices
 
-    matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
-                     as_of=day, currency=currency.upper(), workload=workload, workers=workers, progress=progress,
-                     genres=_genre_map(genres, text))
+    with using(load_set(overlays, root)):
+        matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
+                         as_of=day, currency=currency.upper(), workload=workload, workers=workers,
+                         progress=progress, genres=_genre_map(genres, text))
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())

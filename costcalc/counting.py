@@ -138,9 +138,12 @@ class Count(NamedTuple):
 
 def identity(name: str) -> tuple[str, bool]:
     """(fingerprint, exact) of a tokenizer, from the asset manifest where possible so that a fully cached
-    run never loads a tokenizer library."""
+    run never loads a tokenizer library. A closed family has its base's fingerprint and is never exact."""
     from costcalc.tokenizers import get_tokenizer, list_tokenizers
+    from costcalc.tokenizers.families import FAMILIES
 
+    if name in FAMILIES:
+        return identity(FAMILIES[name].base)[0], False
     known = {info.name: info for info in list_tokenizers()}
     base = name.removeprefix("estimate:")
     info = known.get(base)
@@ -153,15 +156,36 @@ def identity(name: str) -> tuple[str, bool]:
 def count_rows(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,
                workers: int | None = None, cache: CountCache | None = None,
                progress: Progress | None = None) -> list[Count]:
-    """Token counts per (tokenizer, language, document), following the counting protocol."""
+    """Token counts per (tokenizer, language, document), following the counting protocol. A closed family
+    counts with its base tokenizer, scaled by the active calibration for each document's language."""
+    from costcalc.tokenizers.families import FAMILIES
+
     wanted = set(languages) if languages else None
     docs = [d for d in corpus.documents if wanted is None or d.lang in wanted]
     keys = [text_key(d.text) for d in docs]
-    ids = {name: identity(name) for name in tokenizers}
-    counts = count_texts(dict(zip(keys, (d.text for d in docs), strict=True)), tokenizers, ids,
+    counted_with = {name: FAMILIES[name].base if name in FAMILIES else name for name in tokenizers}
+    bases = list(dict.fromkeys(counted_with.values()))
+    ids = {name: identity(name) for name in bases}
+    counts = count_texts(dict(zip(keys, (d.text for d in docs), strict=True)), bases, ids,
                          workers=workers, cache=cache, progress=progress)
-    return [Count(name, d.lang, d.doc, len(d.text), len(d.text.encode("utf-8")), counts[name][key], ids[name][1])
+    scale = _calibrated_scales(tokenizers, {d.lang for d in docs})
+    return [Count(name, d.lang, d.doc, len(d.text), len(d.text.encode("utf-8")),
+                  scale[(name, d.lang)](counts[counted_with[name]][key]) if name in FAMILIES
+                  else counts[name][key], ids[counted_with[name]][1] and name not in FAMILIES)
             for name in tokenizers for d, key in zip(docs, keys, strict=True)]
+
+
+def _calibrated_scales(tokenizers: Sequence[str], languages: set[str]) -> dict[tuple[str, str], Callable[[int], int]]:
+    """{(family, language): base tokens -> family tokens} from the active calibrations."""
+    from costcalc.tokenizers.families import FAMILIES
+
+    families = [t for t in tokenizers if t in FAMILIES]
+    if not families:
+        return {}
+    from costcalc.calibrate.store import active
+
+    cal = active()
+    return {(f, lang): cal.resolve(f, lang).scale for f in families for lang in languages}
 
 
 def count_corpus(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequence[str] | None = None,

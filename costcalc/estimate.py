@@ -317,6 +317,7 @@ class OfferingEstimate:
     price_per_1m: Decimal
     source: str
     confidence: str
+    calibration: dict[str, Any] | None = None  # closed tokenizers: the calibration the count used
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -348,10 +349,14 @@ def _scaled(n: int | None, factor: Decimal) -> int | None:
     return None if n is None else int((Decimal(n) * factor).to_integral_value())
 
 
-def _base(name: str) -> tuple[str, Decimal]:
-    """An estimate tokenizer's base and factor (counting the base once serves every estimate of it)."""
+def _base(name: str, calibrations, language: str | None) -> tuple[str, Decimal]:
+    """An estimate tokenizer's or closed family's base and factor (counting the base once serves all of them)."""
     from costcalc.tokenizers import get_tokenizer
+    from costcalc.tokenizers.families import FAMILIES
 
+    if name in FAMILIES:
+        resolved = calibrations.resolve(name, language)
+        return resolved.base, resolved.factor
     if not name.startswith("estimate:"):
         return name, Decimal(1)
     tok = get_tokenizer(name)
@@ -363,12 +368,17 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
              scheduler: str | None = None, scheduler_timeout: float = 10, workers: int | None = None,
              as_of=None, currency: str = "USD",
              direction: str = "input", errors: str = "strict", strict: bool = False,
-             progress: Callable[[int, int], None] | None = None, pricing_dir: str | None = None) -> Estimate:
-    """Total tokens and cost of the files at `paths` on each offering in `models`."""
+             progress: Callable[[int, int], None] | None = None, pricing_dir: str | None = None,
+             language: str | None = None, calibrations: Sequence[str] = ()) -> Estimate:
+    """Total tokens and cost of the files at `paths` on each offering in `models`. Closed tokenizers (Claude,
+    Gemini, ...) use the calibration for `language` (default: their language-agnostic one), from the shipped
+    tables and `calibrations` files."""
+    from costcalc.calibrate.store import load_set
     from costcalc.costing import Workload, _blend, cost_of
     from costcalc.counting import default_workers
     from costcalc.prices import load_prices
     from costcalc.sampling import ratio_estimate
+    from costcalc.tokenizers.families import FAMILIES
 
     if sample is not None and not 0 < sample <= 1:
         raise UsageError(f"--sample must be a fraction in (0, 1], got {sample}", "e.g. --sample 0.01")
@@ -377,7 +387,8 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     book = load_prices(as_of=as_of, path=pricing_dir)
     offerings = [book.lookup(m) for m in dict.fromkeys(models)]
     quotes = {o.ref: o.price(book.as_of, currency) for o in offerings}
-    bases = {o.tokenizer: _base(o.tokenizer) for o in offerings}
+    cal = load_set(calibrations, pricing_dir)
+    bases = {o.tokenizer: _base(o.tokenizer, cal, language) for o in offerings}
     names = sorted({b for b, _ in bases.values()})
     files = input_files(paths, pattern)
     total_bytes = sum(p.stat().st_size for p in files)
@@ -411,9 +422,11 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
         per_char = q.entry.unit == "character"  # billed per character: cost does not depend on tokens
         cost, cost_low, cost_high = (cost_of(price, totals.chars if per_char and n is not None else n)
                                      for n in (tokens, low, high))
+        closed = off.tokenizer in FAMILIES
         results.append(OfferingEstimate(
-            off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:"), tokens, low, high, cost,
-            cost_low, cost_high, currency, price, q.citation_text(), q.entry.confidence))
+            off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:") and not closed, tokens, low, high,
+            cost, cost_low, cost_high, currency, price, q.citation_text(), q.entry.confidence,
+            cal.resolve(off.tokenizer, language).to_dict() if closed else None))
     provenance = {"price_table": book.version, "as_of": book.as_of, "direction": direction,
                   "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
                   "exact count of every unit", "inputs": len(files), "input_bytes": total_bytes,

@@ -130,3 +130,12 @@ def test_o200k_harmony_is_exact_and_equals_tiktoken(harmony_reference):
     for text in TEXTS:
         assert tok.encode(text) == harmony.encode_ordinary(text) == base.encode_ordinary(text), text
     assert tok.fingerprint == get_tokenizer("openai:o200k_base").fingerprint
+
+
+def test_tokenizers_list_says_how_each_family_is_calibrated(run):
+    import json
+
+    rows = {r["name"]: r for r in json.loads(run("tokenizers", "list", "--format", "json").output)}
+    assert rows["anthropic:claude-3"]["calibrated"] == "*: published 2025-05-01; en: published 2025-05-01"
+    assert rows["amazon:nova"]["calibrated"] == "uncalibrated (x 1)" and rows["amazon:nova"]["exact"] is False
+    assert rows["openai:o200k_harmony"]["exact"] is True and rows["openai:o200k_base"]["calibrated"] == ""

@@ -197,3 +197,29 @@ def test_preset_current_is_the_newest_model_of_each_class_on_sale(tmp_path, monk
     assert late["models"] == ["acme/big-1", "acme/small-2", "openai/gpt-x"]
     with pytest.raises(InputError, match="no model in the price tables has a class and is on sale on 2023-01-01"):
         current_preset("2023-01-01", root)
+
+
+def test_show_after_retirement_is_one_line_naming_the_date(run, tmp_path):
+    from tests.conftest import MISTRAL
+
+    text = MISTRAL.replace("until: 2025-06-16", "until: 2025-06-16\n    successor: mistral-medium-2312")
+    root = write_pricing(tmp_path, {"mistral": text})
+    result = run("prices", "show", "mistral/mistral-medium", "--as-of", "2025-06-16", "--pricing-dir", str(root))
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: mistral/mistral-medium-2312 was retired on 2025-06-16 (successor: "
+                             "mistral/mistral-medium-2312) (choose an --as-of before 2025-06-16)\n")
+
+
+def test_show_json_lists_sources_and_rule_derived_prices(run, tmp_path):
+    from tests.conftest import MISTRAL
+
+    rules = "rules:\n  - {kind: batch, factor: 0.5, from: 2024-01-01, source: [test]}\nmodels:\n"
+    root = write_pricing(tmp_path, {"mistral": MISTRAL.replace("models:\n", rules)})
+    result = run("prices", "show", "mistral/mistral-medium", "--as-of", "2024-03-01", "--format", "json",
+                 "--pricing-dir", str(root))
+    data = __import__("json").loads(result.stdout)
+    assert (data["batch_input"], data["batch_output"]) == (1.35, 4.05)
+    assert data["derived"] == {"batch_input": "50% of standard input, provider rule (batch, from 2024-01-01)",
+                               "batch_output": "50% of standard output, provider rule (batch, from 2024-01-01)"}
+    assert [s["id"] for s in data["sources"]] == ["mistral-docs-2024-02-26"]
+    assert all(s["url"].startswith("https://") and s["title"] for s in data["sources"])

@@ -164,6 +164,15 @@ class CalibrationSet:
             return Resolved(family, fam.base, language, None)
         return Resolved(family, fam.base, language, best[1], best[0])
 
+    def summary(self, family: str) -> str:
+        """Which languages `family` is calibrated for and how, e.g. 'en: published 2025-05-01; *: ...'."""
+        used = self.languages(family)
+        if not used:
+            return "uncalibrated (x 1)"
+        return "; ".join(f"{lang}: {r.method} {r.calibration.measured}"
+                         + ("" if r.origin == SHIPPED else f" ({r.origin})")
+                         for lang, r in used.items() if r.calibration is not None)
+
     def languages(self, family: str) -> dict[str, Resolved]:
         """{language: the calibration used} for every language some layer calibrates."""
         langs = sorted({c.language for _, c in self.entries(family)})
@@ -193,9 +202,10 @@ def shipped(root: Path | None = None) -> tuple[tuple[Calibration, ...], str]:
     return _shipped(root, stamp)
 
 
-def load_set(overlays: Sequence[str | Path] = (), root: Path | None = None) -> CalibrationSet:
-    """The shipped calibrations with `overlays` on top (the last file given takes precedence)."""
-    cals, digest = shipped(root)
+def load_set(overlays: Sequence[str | Path] = (), root: str | Path | None = None) -> CalibrationSet:
+    """The shipped calibrations (of the pricing directory `root`, default the bundled one) with `overlays` on
+    top (the last file given takes precedence)."""
+    cals, digest = shipped(Path(root) if root else None)
     layers: list[tuple[str, tuple[Calibration, ...]]] = []
     parts = [digest.encode()]
     for path in reversed([Path(p) for p in overlays]):

@@ -33,6 +33,8 @@ Examples:
         "premiums": ("costcalc.cli.premiums:premiums", "Token premium of each language vs English, per tokenizer."),
         "corpus": ("costcalc.cli.corpus:corpus", "List bundled parallel corpora; show a corpus's statistics."),
         "estimate": ("costcalc.cli.estimate:estimate", "Tokens and cost of your own files, exact or sampled."),
+        "calibrate": ("costcalc.cli.calibrate:calibrate",
+                      "Calibrate a closed tokenizer per language from the vendor's counter or a usage log."),
     },
     epilog=EXAMPLES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},

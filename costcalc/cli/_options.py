@@ -34,6 +34,12 @@ pricing_dir_option = click.option(
     default=None, help="Price tables to use (default: the bundled ones; env COSTCALC_PRICING_DIR).")
 
 
+calibrations_option = click.option(
+    "--calibrations", "calibrations", multiple=True, type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE", help="Calibration file from `costcalc calibrate` (repeatable; the last one wins) laid over the "
+                         "shipped calibrations of closed tokenizers (Claude, Gemini, Titan, Nova).")
+
+
 def require(condition: bool, message: str, hint: str | None = None) -> None:
     if not condition:
         raise UsageError(message, hint)

@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from costcalc.cli._options import as_of_option, currency_option, pricing_dir_option
+from costcalc.cli._options import as_of_option, calibrations_option, currency_option, pricing_dir_option
 from costcalc.cli._output import emit, format_option
 
 EXAMPLES = """
@@ -61,19 +61,30 @@ def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of
 @pricing_dir_option
 @click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
               help="Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
+@click.option("-l", "--language", default=None,
+              help="Language of the text: closed tokenizers (Claude, Gemini, ...) then use that language's "
+                   "calibration instead of the language-agnostic one.")
+@calibrations_option
 @format_option()
 def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
-          currency: str | None, pricing_dir: str | None, errors: str, fmt: str) -> None:
+          currency: str | None, pricing_dir: str | None, errors: str, language: str | None,
+          calibrations: tuple[str, ...], fmt: str) -> None:
     """Count the tokens of FILE (or stdin, `-`) with each tokenizer, and price it per offering."""
+    from costcalc.calibrate.store import load_set
     from costcalc.costing import cost_of
+    from costcalc.languages import normalize
     from costcalc.tokenizers import get_tokenizer
+    from costcalc.tokenizers.backends.family import calibrated
     from costcalc.tokenizers.stream import count_stream
 
     if not tokenizer_names and not offerings:
         raise click.UsageError("give at least one -t TOKENIZER or -m OFFERING")
     plan = _resolve(tokenizer_names, offerings, as_of, currency, pricing_dir)
     names = list(dict.fromkeys(row["tokenizer"] for row in plan))  # each tokenizer counts once
-    toks = [get_tokenizer(n) for n in names]  # unknown names fail before any input is read
+    language = normalize(language) if language else None
+    cal = load_set(calibrations, pricing_dir)
+    # unknown names fail before any input is read
+    toks = [calibrated(get_tokenizer(n), cal, language) for n in names]
     source = "<stdin>" if file == "-" else file
     with click.open_file(file, "rb") as stream:
         totals, stats = count_stream(toks, stream, source, errors)
@@ -84,7 +95,8 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
         tok, tokens = by_name[item["tokenizer"]]
         row: dict[str, Any] = {"tokenizer": tok.name, "offering": item["offering"], "tokens": tokens,
                                "chars": stats.chars, "bytes": stats.bytes, "exact": tok.exact,
-                               "fingerprint": tok.fingerprint}
+                               "fingerprint": tok.fingerprint,
+                               "calibration": tok.calibration.to_dict() if hasattr(tok, "calibration") else None}
         quote = item["quote"]
         if quote is not None:
             units = stats.chars if quote.entry.unit == "character" else tokens
@@ -97,9 +109,11 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
     if offerings:
         columns = ["offering", *columns, "input_cost", "output_cost", "currency"]
     footer = []
-    estimates = sorted({r["tokenizer"] for r in rows if not r["exact"]})
+    estimates = sorted({r["tokenizer"] for r in rows if not r["exact"] and not r["calibration"]})
     if estimates:
         footer.append(f"estimate: {', '.join(estimates)} - not the model's own tokenizer; counts are approximate.")
+    for name, info in {r["tokenizer"]: r["calibration"] for r in rows if r["calibration"]}.items():
+        footer.append(f"{name}: {info['label']}.")
     if offerings:
         version, day = rows[-1]["price_table"], rows[-1]["as_of"]
         footer.append("input_cost / output_cost: this text billed as input / as output, at each offering's price "

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option
+from costcalc.cli._options import DATE, calibrations_option, pricing_dir_option
 from costcalc.cli._output import emit, format_option
 
 
@@ -34,12 +34,15 @@ from costcalc.cli._output import emit, format_option
 @click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
               help="Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
 @click.option("--strict", is_flag=True, help="Fail on the first unreadable file or record instead of skipping it.")
+@click.option("-l", "--language", default=None,
+              help="Language of the files: closed tokenizers (Claude, Gemini, ...) use its calibration.")
+@calibrations_option
 @format_option(choices=("table", "json"))
 @pricing_dir_option
 def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | None, jsonl_field: str,
              csv_column: str, sample: float | None, seed: int, engine: str, scheduler: str | None,
              scheduler_timeout: float, workers: int | None, as_of: date | None, currency: str, direction: str,
-             errors: str, strict: bool,
+             errors: str, strict: bool, language: str | None, calibrations: tuple[str, ...],
              fmt: str, pricing_dir: str | None) -> None:
     """Total documents, characters, tokens and cost of your files (txt, md, jsonl, csv; directories recursive).
 
@@ -54,13 +57,15 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
     """
     from costcalc.cli._progress import ProgressBar
     from costcalc.estimate import estimate as run_estimate
+    from costcalc.languages import normalize
 
     chosen = list(models) or _flagships(as_of, pricing_dir)
     result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
                           sample=sample, seed=seed, engine=engine, scheduler=scheduler,
                           scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
                           currency=currency.upper(), direction=direction, errors=errors, strict=strict,
-                          progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir)
+                          progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir,
+                          language=normalize(language) if language else None, calibrations=calibrations)
     t = result.totals
     rows = [o.to_dict() for o in result.offerings]
     columns = ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
@@ -75,8 +80,11 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
                       "tokens and cost are estimates with 95 % intervals (ratio estimator on characters)."
                       + (" Few units were sampled: treat the interval as approximate." if result.approximate_interval
                          else ""))
-    if not all(o.exact for o in result.offerings):
+    if not all(o.exact or o.calibration for o in result.offerings):
         footer.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
+    for o in result.offerings:
+        if o.calibration:
+            footer.append(f"{o.offering}: {o.calibration['label']}.")
     if result.skipped.count:
         footer.append(f"Skipped {result.skipped.count} unreadable file(s) or record(s), e.g. "
                       + "; ".join(result.skipped.examples[:3]) + " (--strict to fail instead).")

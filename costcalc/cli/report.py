@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from costcalc._atomic import write_atomic
-from costcalc.cli._options import DATE, pricing_dir_option
+from costcalc.cli._options import DATE, calibrations_option, pricing_dir_option
 from costcalc.cli._progress import ProgressBar
 
 PRESETS = ("published", "current")
@@ -49,12 +49,13 @@ PRESETS = ("published", "current")
 @click.option("-o", "--output", default="-", show_default=True, help="Write the report here ('-' = stdout).")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PNG heatmap.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@calibrations_option
 @pricing_dir_option
 def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
            cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
            endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str, output: str, plot: Path | None,
-           workers: int | None, pricing_dir: str | None) -> None:
+           workers: int | None, calibrations: tuple[str, ...], pricing_dir: str | None) -> None:
     """Relative cost of the same content on each offering, counted with each model's own tokenizer.
 
     With no options it reproduces the published comparison: Italian input, prices as of 2023-12-14,
@@ -84,7 +85,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
                      workload=Workload(direction, output_ratio, cached_share, batch_share, cache_write_share,
                                        cache_ttl, prompt_tokens, endpoint), corpus=corpus,
                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
-                     skip_unavailable=current and not models, genres=list(genres))
+                     skip_unavailable=current and not models, genres=list(genres),
+                     calibrations=calibrations)
     text = render(matrix, fmt)
     if output == "-":
         click.echo(text, nl=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from costcalc.cli._options import calibrations_option
 from costcalc.cli._output import emit, format_option
 
 LIST_EXAMPLES = """
@@ -22,21 +23,28 @@ def tokenizers() -> None:
 
 
 @tokenizers.command("list")
+@calibrations_option
 @format_option()
-def list_cmd(fmt: str) -> None:
-    """List registered tokenizers with vocab size, backend (ids), the library that counts, fingerprint, source
-    and licence (loads none of them)."""
+def list_cmd(calibrations: tuple[str, ...], fmt: str) -> None:
+    """List registered tokenizers with vocab size, backend (ids), the library that counts, fingerprint, source and
+    licence (loads none of them), and for each closed family (not exact) the languages it is calibrated for and
+    how."""
+    from costcalc.calibrate.store import load_set
     from costcalc.tokenizers import list_tokenizers
+    from costcalc.tokenizers.families import FAMILIES
 
     infos = list_tokenizers()
-    rows = [info.to_dict() for info in infos]
+    cal = load_set(calibrations)
+    payload = [{**info.to_dict(), "calibrated": cal.summary(info.name) if info.name in FAMILIES else ""}
+               for info in infos]
+    rows = [dict(row) for row in payload]
     for row in rows:
         row["aliases"] = ", ".join(row["aliases"])
     if fmt == "table":
         for row in rows:
             row["fingerprint"] = (row["fingerprint"] or "")[:12]
-    columns = ["name", "exact", "vocab_size", "installed", "backend", "counts_with", "fingerprint", "aliases", "source",
-               "licence"]
+    columns = ["name", "exact", "vocab_size", "installed", "backend", "counts_with", "fingerprint", "aliases",
+               "calibrated", "source", "licence"]
     footer = ["Also: estimate:<name>[*factor] (labelled estimate, exact=no) and hf:<local-path-or-cached-repo> "
               "(needs pip install 'costcalc[hf]')."]
     if any(i.counter for i in infos):
@@ -45,7 +53,9 @@ def list_cmd(fmt: str) -> None:
     missing = [i for i in infos if i.install_hint]
     if missing:
         footer.append("Not installed: " + "; ".join(f"{i.name}: {i.install_hint}" for i in missing))
-    emit(rows, columns, fmt, footer=footer, json_payload=[info.to_dict() for info in infos])
+    footer.append("Closed families (exact = no) count as their base tokenizer x a per-language calibration; "
+                  "`costcalc calibrate` measures one.")
+    emit(rows, columns, fmt, footer=footer, json_payload=payload)
 
 
 @tokenizers.command("check")

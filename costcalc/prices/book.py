@@ -122,8 +122,7 @@ class Offering:
         until = self.model.until
         if until is not None and day >= until:
             successor = f" (successor: {self.provider.provider}/{self.model.successor})" if self.model.successor else ""
-            raise RetiredError(f"{self.ref} was retired on {until}{successor}",
-                               f"priced from {self.first_priced}; choose an --as-of before {until}")
+            raise RetiredError(f"{self.ref} was retired on {until}{successor}", f"choose an --as-of before {until}")
         return entries[i - 1]
 
     def is_priced(self, as_of: date | None = None) -> bool:

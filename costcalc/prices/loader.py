@@ -233,16 +233,24 @@ def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None
         if parsed is not None:
             loaded.append(parsed)
     problems += _cross_checks(loaded, fx, sources)
-    problems += _calibration_problems(root)
+    problems += _calibration_problems(root, sources)
     return [(f.path, f.table) for f in loaded], fx, sources or {}, problems
 
 
-def _calibration_problems(root: Path) -> list[str]:
-    """Problems in the shipped calibrations of closed tokenizers (pricing/calibrations/*.yaml)."""
+def _calibration_problems(root: Path, sources: dict[str, Source] | None) -> list[str]:
+    """Problems in the shipped calibrations of closed tokenizers (pricing/calibrations/*.yaml), including
+    source ids that sources.yaml does not define."""
     from costcalc.calibrate.store import check_file
     from costcalc.calibrate.store import table_files as calibration_files
 
-    return [p for path in calibration_files(root) for p in check_file(path)[1]]
+    problems = []
+    for path in calibration_files(root):
+        table, found = check_file(path)
+        problems += found
+        for i, entry in enumerate(table.calibrations if table and sources is not None else []):
+            problems += [f"{path}: calibrations[{i}]: unknown source id {sid!r}; define it in sources.yaml"
+                         for sid in entry.sources if sid not in sources]
+    return problems
 
 
 def load_tables(root: Path) -> LoadedTables:

@@ -169,6 +169,9 @@ class Model(_Strict):
     """First day the model is no longer served (retired)."""
     successor: str | None = None
     """The id the vendor names as replacement."""
+    not_offered: list[Literal["batch", "caching"]] = []
+    """Components the provider sells for other models but not for this one (e.g. no batch API for a chat-latest
+    alias, no prompt caching for a pro model): the data checks then expect no such price."""
     prices: list[PriceEntry] = Field(min_length=1)
     """Append-only history, oldest first; the last entry with from <= as_of wins."""
     checked: date

@@ -44,6 +44,18 @@ def label(matrix: CostMatrix, ref: str) -> str:
     return f"{info['name']} on {info['provider']}{estimate}"
 
 
+def tokenizer_kind(tok: dict[str, Any]) -> str:
+    """How a tokenizer's counts were made, for users: exact, a calibrated estimate (naming the calibration
+    per language), or a stand-in."""
+    if tok["exact"]:
+        return "exact"
+    per_language = tok.get("calibration")
+    if not per_language:
+        return "ESTIMATE: the vendor's tokenizer is not public; counted with a stand-in"
+    return "ESTIMATE: the vendor's tokenizer is not public; " + "; ".join(
+        f"{lang}: {info['label']}" for lang, info in per_language.items())
+
+
 def summary(matrix: CostMatrix, language: str) -> str:
     """One paragraph in plain words: the base offering's cost relative to each other offering (the reading of the
     published comparison: "Mistral Medium costs 0.33x of Claude 2", i.e. 1 / ratio)."""

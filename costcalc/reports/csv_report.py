@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
            "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",
            "effective_from", "source", "price_table", "as_of", "corpus_sha256", "context_window", "context_chars",
-           "context_vs_en", "genre"]
+           "context_vs_en", "genre", "calibration"]
 
 
 def render(matrix: CostMatrix) -> str:

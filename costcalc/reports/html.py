@@ -21,6 +21,7 @@ from costcalc.reports.common import (
     ratio_text,
     summary,
     title,
+    tokenizer_kind,
 )
 
 if TYPE_CHECKING:
@@ -152,8 +153,8 @@ def render(matrix: CostMatrix) -> str:
                     f"{info['unit']}s from {info['effective_from']}; {escape(info['source'])} "
                     f"(confidence {info['confidence']}).</li>")
     for tok_name, tok in prov["tokenizers"].items():
-        kind = "exact" if tok["exact"] else "estimate"
-        body.append(f"<li>Tokenizer {escape(tok_name)}: {kind}, sha256 {tok['fingerprint'][:16]}.</li>")
+        body.append(f"<li>Tokenizer {escape(tok_name)}: {escape(tokenizer_kind(tok))}, "
+                    f"sha256 {tok['fingerprint'][:16]}.</li>")
     body.append("</ul>")
     if notes:
         body.append('<ol class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ol>")

@@ -18,6 +18,7 @@ from costcalc.reports.common import (
     ratio_text,
     summary,
     title,
+    tokenizer_kind,
 )
 
 if TYPE_CHECKING:
@@ -100,8 +101,7 @@ def render(matrix: CostMatrix) -> str:
                    f"from {info['effective_from']}{fx}; source: {info['source']} (confidence "
                    f"{info['confidence']}).{note}")
     for name, tok in prov["tokenizers"].items():
-        kind = "exact" if tok["exact"] else "ESTIMATE: the vendor's tokenizer is not public"
-        out.append(f"- Tokenizer {name}: {kind}; fingerprint sha256 {tok['fingerprint'][:16]}.")
+        out.append(f"- Tokenizer {name}: {tokenizer_kind(tok)}; fingerprint sha256 {tok['fingerprint'][:16]}.")
     if not all(t["exact"] for t in prov["tokenizers"].values()):
         out.append("- \\* marks counts made with a stand-in tokenizer: an estimate, not the vendor's count.")
     return "\n".join(out) + "\n"

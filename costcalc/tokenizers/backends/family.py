@@ -38,3 +38,11 @@ class FamilyTokenizer(BaseTokenizer):
 
     def count_chunks(self, chunks: Sequence[str], first: bool) -> int:
         return self.calibration.scale(self.base.count_chunks(chunks, first))
+
+
+def calibrated(tok: Tokenizer, calibrations, language: str | None) -> Tokenizer:
+    """`tok` counting with the calibration `calibrations` (a CalibrationSet) gives its family for `language`;
+    any other tokenizer unchanged."""
+    if not isinstance(tok, FamilyTokenizer):
+        return tok
+    return FamilyTokenizer(tok.name, tok.base, calibrations.resolve(tok.name, language))
