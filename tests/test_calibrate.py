@@ -243,3 +243,66 @@ def test_usage_undecodable_text_is_named(tmp_path, pricing):
     log.write_bytes(b'{"text": "ok", "input_tokens": 3}\n{"text": "\xff\xfe", "input_tokens": 3}\n')
     result = invoke("calibrate", "usage", str(log), "--model", SONNET, "--pricing-dir", str(pricing))
     assert result.exit_code == 1 and "bad.jsonl, line 2: not UTF-8 text" in result.output
+
+
+# --- Vertex (google-auth application-default credentials) and Bedrock (boto3, AWS credential chain) ---
+
+def _expected_factor(truth: str, base: str, lang: str) -> Decimal:
+    from costcalc.corpus import load_corpus
+
+    texts = [t for t in load_corpus("bundled").by_lang[lang].values() if t.strip()]
+    t, b = get_tokenizer(truth), get_tokenizer(base)
+    return Decimal(sum(t.count(x) for x in texts)) / Decimal(sum(b.count(x) for x in texts))
+
+
+def test_vertex_client_uses_application_default_credentials(pricing, tmp_path, monkeypatch, gemma_installed):
+    fake = Behaviour(count=get_tokenizer("openai:cl100k_base").count, overhead=4, key="ya29.fake-token",
+                     models=("gemini-2.5-pro",))
+    server, url = serve("vertex", fake)
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    creds = tmp_path / "service-account.json"  # a service account whose token endpoint is the fake's
+    creds.write_text(json.dumps({"type": "service_account", "project_id": "demo-project", "private_key_id": "1",
+                                 "private_key": key, "client_email": "calibrate@demo-project.iam.gserviceaccount.com",
+                                 "client_id": "1", "token_uri": f"{url}/token"}))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(creds))
+    monkeypatch.delenv("GOOGLE_CLOUD_PROJECT", raising=False)
+    try:
+        result = invoke("calibrate", "vertex", "--model", "gemini-2.5-pro", "--family", "google:gemini-2",
+                        "--api-base", url, "--location", "europe-west4", "-l", "ko", "--format", "json")
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert fake.requests[0]["path"] == ("/v1/projects/demo-project/locations/europe-west4/publishers/google/"
+                                        "models/gemini-2.5-pro:countTokens")
+    assert fake.requests[0]["headers"]["Authorization"] == "Bearer ya29.fake-token"
+    (entry,) = json.loads(result.output)
+    want = _expected_factor("openai:cl100k_base", "google:gemma", "ko")
+    assert abs(Decimal(entry["factor"]) / want - 1) < Decimal("0.0001") and Decimal(entry["overhead_tokens"]) == 4
+    assert "ya29" not in result.output
+
+
+def test_bedrock_client_uses_the_aws_credential_chain(pricing, tmp_path, monkeypatch):
+    model = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+    fake = Behaviour(count=get_tokenizer("mistral:tekken").count, overhead=9, models=(model,))
+    server, url = serve("bedrock", fake)
+    for name, value in {"AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": "aws-secret-value",
+                        "AWS_REGION": "us-west-2", "AWS_EC2_METADATA_DISABLED": "true",
+                        "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")
+                        }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        result = invoke("calibrate", "bedrock", "--model", model, "--family", "anthropic:claude-3",
+                        "--api-base", url, "-l", "pt", "--format", "json")
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert fake.requests[0]["path"] == "/model/anthropic.claude-sonnet-4-5-20250929-v1%3A0/count-tokens"
+    assert "/us-west-2/bedrock/aws4_request" in fake.requests[0]["headers"]["Authorization"]
+    (entry,) = json.loads(result.output)
+    want = _expected_factor("mistral:tekken", "openai:o200k_base", "pt")
+    assert abs(Decimal(entry["factor"]) / want - 1) < Decimal("0.0001") and Decimal(entry["overhead_tokens"]) == 9
+    assert "aws-secret-value" not in result.output

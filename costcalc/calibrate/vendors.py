@@ -187,6 +187,7 @@ class VertexClient(GeminiClient):
     def __post_init__(self) -> None:
         try:
             import google.auth
+            import google.auth.exceptions
             import google.auth.transport.requests
         except ImportError:
             raise MissingDependencyError("the Vertex client needs google-auth",
