@@ -81,7 +81,7 @@ def test_openai_rank_files_match_tiktoken_expected_hash(enc):
     expected = {"cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
                 "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"}[enc]
     assert assets.entry(f"openai:{enc}")["sha256"] == expected
-    assert get_tokenizer(f"openai:{enc}").fingerprint == expected
+    assert get_tokenizer(f"openai:{enc}").fingerprint.split("+")[0] == expected  # "+<counting library>" after
 
 
 def _mistral_reference(name: str):
@@ -164,7 +164,7 @@ def test_count_and_batch_agree_with_encode(name):
     assert tok.count("") == 0
     assert tok.count_batch(TEXTS) == [len(tok.encode(t)) for t in TEXTS]
     assert tok.count(BIG) == len(tok.encode(BIG))
-    assert len(tok.fingerprint) == 64
+    assert len(tok.fingerprint.split("+")[0]) == 64  # the vocab's sha256 (+ the counting library, if not the backend)
 
 
 # --- registry ---
@@ -223,7 +223,7 @@ def test_list_tokenizers_reports_manifest_info():
     assert set(SHIPPED) <= set(infos)
     for name in SHIPPED:
         info = infos[name]
-        assert info.exact and info.installed and info.vocab_size and len(info.fingerprint) == 64
+        assert info.exact and info.installed and info.vocab_size and len(info.fingerprint.split("+")[0]) == 64
         assert info.source and info.licence
     assert infos["mistral:spm"].aliases == ("mistral:v1", "mistral:v2", "mistral:v3", "mistral:v7")
     assert "Llama 2" in infos["meta:llama-2"].licence

@@ -26,8 +26,9 @@ def tokenizers() -> None:
 @calibrations_option
 @format_option()
 def list_cmd(calibrations: tuple[str, ...], fmt: str) -> None:
-    """List registered tokenizers with vocab size, fingerprint, source and licence (loads none of them), and for
-    each closed family (not exact) the languages it is calibrated for and how."""
+    """List registered tokenizers with vocab size, backend (ids), the library that counts, fingerprint, source and
+    licence (loads none of them), and for each closed family (not exact) the languages it is calibrated for and
+    how."""
     from costcalc.calibrate.store import load_set
     from costcalc.tokenizers import list_tokenizers
     from costcalc.tokenizers.families import FAMILIES
@@ -42,10 +43,13 @@ def list_cmd(calibrations: tuple[str, ...], fmt: str) -> None:
     if fmt == "table":
         for row in rows:
             row["fingerprint"] = (row["fingerprint"] or "")[:12]
-    columns = ["name", "exact", "vocab_size", "installed", "backend", "fingerprint", "aliases", "calibrated", "source",
-               "licence"]
+    columns = ["name", "exact", "vocab_size", "installed", "backend", "counts_with", "fingerprint", "aliases",
+               "calibrated", "source", "licence"]
     footer = ["Also: estimate:<name>[*factor] (labelled estimate, exact=no) and hf:<local-path-or-cached-repo> "
               "(needs pip install 'costcalc[hf]')."]
+    if any(i.counter for i in infos):
+        footer.append("counts_with: a faster library whose counts are identical to the backend's (ids always come "
+                      "from the backend); COSTCALC_FAST_COUNT=0 counts with the backend.")
     missing = [i for i in infos if i.install_hint]
     if missing:
         footer.append("Not installed: " + "; ".join(f"{i.name}: {i.install_hint}" for i in missing))

@@ -17,7 +17,9 @@ from typing import Protocol, runtime_checkable
 
 # Threads for batch counting (tiktoken on our pool, sentencepiece's own): one per core by default. costcalc's
 # multi-process counting runs each worker on one thread (see `threads`), so --workers N means N cores.
-BATCH_THREADS = max(1, min(8, os.cpu_count() or 1))
+# The cores this process may run on (`taskset -c 0` means one), not the machine's.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+BATCH_THREADS = max(1, min(8, _CORES))
 _threads = BATCH_THREADS
 _pool: tuple[int, int, ThreadPoolExecutor] | None = None
 _pool_lock = threading.Lock()
@@ -124,9 +126,11 @@ class TokenizerInfo:
     backend: str
     aliases: tuple[str, ...] = ()
     install_hint: str | None = None
+    counter: str | None = None  # the library that counts, where not `backend` (ids always come from `backend`)
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "exact": self.exact, "vocab_size": self.vocab_size,
-                "fingerprint": self.fingerprint, "backend": self.backend, "source": self.source,
+                "fingerprint": self.fingerprint, "backend": self.backend, "counts_with": self.counter or self.backend,
+                "source": self.source,
                 "licence": self.licence, "installed": self.installed, "aliases": list(self.aliases),
                 "install_hint": self.install_hint}

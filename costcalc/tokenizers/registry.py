@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from costcalc.errors import TokenizerAssetError, UnknownTokenizerError, closest
 from costcalc.tokenizers import assets, ondemand
 from costcalc.tokenizers._deps import installed
+from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import Tokenizer, TokenizerInfo
 from costcalc.tokenizers.families import FAMILIES
 
@@ -205,11 +206,13 @@ def _info(entry: Entry) -> TokenizerInfo:
     source = f"{src.get('package', '?')} {src.get('version', '?')}: {src.get('path', '?')}" if src else "?"
     # no "file": the data lives in a dependency (mistral-common)
     have_file = (assets.ASSETS_DIR / record["file"]).is_file() if record.get("file") else True
+    sha256 = record.get("sha256")
     return TokenizerInfo(
         name=entry.name, exact=True, vocab_size=None if entry.asset else record.get("vocab_size"),
-        fingerprint=record.get("sha256"),
+        fingerprint=sha256 and fastcount.fingerprint(entry.name, sha256),
         source=source, licence=record.get("licence", "?"), backend=entry.backend,
-        installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases)
+        installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases,
+        counter=fastcount.label(entry.name))
 
 
 def _family_info(name: str, exact_infos: dict[str, TokenizerInfo]) -> TokenizerInfo:

@@ -15,6 +15,7 @@ from typing import Any
 from costcalc.errors import TokenizerAssetError
 from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
+from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import BaseTokenizer, batch_threads, map_batch
 
 INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5'"
@@ -55,7 +56,16 @@ class MistralSpm(MistralTokenizer):
 
 
 class MistralTekken(MistralTokenizer):
+    def __init__(self, name: str, tokenizer: Any, fingerprint: str) -> None:
+        super().__init__(name, tokenizer, fastcount.fingerprint(name, fingerprint))
+        # tekken is tiktoken inside: splintr-rs counts it from the same ranks and regex where it serves it
+        model = self._model
+        self._counter = None if model is None else fastcount.counter(
+            name, fastcount.rank_file(model._mergeable_ranks), model._pat_str)
+
     def count(self, text: str) -> int:
+        if self._counter is not None:
+            return self._counter(text)
         return len(self._model.encode_ordinary(text)) if self._model is not None else len(self.encode(text))
 
     def count_batch(self, texts: Sequence[str]) -> list[int]:

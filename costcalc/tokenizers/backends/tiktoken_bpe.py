@@ -1,17 +1,21 @@
 """tiktoken backend: OpenAI cl100k/o200k and Meta Llama 3/4, built from our shipped rank files (no network).
 
 The encodings are built here with `tiktoken.Encoding` from the same ranks, regex and special tokens that
-tiktoken's own `get_encoding` uses, so ids are identical (tests compare against tiktoken itself).
+tiktoken's own `get_encoding` uses, so ids are identical (tests compare against tiktoken itself). Counting goes
+through splintr-rs where it is installed (see backends/fastcount.py: identical counts, faster); the tiktoken
+encoding is then built only when ids are asked for.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from costcalc.tokenizers import assets
+from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import BaseTokenizer, map_batch
 
 if TYPE_CHECKING:
@@ -78,16 +82,24 @@ def llama_encoding(version: str, ranks: dict[bytes, int]) -> tiktoken.Encoding:
 
 
 class TiktokenTokenizer(BaseTokenizer):
-    def __init__(self, name: str, encoding: tiktoken.Encoding, fingerprint: str, vocab_size: int) -> None:
+    def __init__(self, name: str, build: Callable[[], tiktoken.Encoding], fingerprint: str, vocab_size: int,
+                 counter: Callable[[str], int] | None = None) -> None:
         self.name = name
         self.fingerprint = fingerprint
         self.vocab_size = vocab_size
-        self.encoding = encoding
+        self._build = build
+        self._counter = counter  # a faster exact counter (fastcount), or None: tiktoken counts
+
+    @cached_property
+    def encoding(self) -> tiktoken.Encoding:
+        return self._build()
 
     def encode(self, text: str) -> list[int]:
         return self.encoding.encode_ordinary(text)
 
     def count(self, text: str) -> int:
+        if self._counter is not None:
+            return self._counter(text)
         return len(self.encoding.encode_ordinary(text))
 
     def count_batch(self, texts: Sequence[str]) -> list[int]:
@@ -95,22 +107,24 @@ class TiktokenTokenizer(BaseTokenizer):
         return map_batch(self.count, texts)
 
 
-def _load(name: str, build, key: str, assets_dir: Path | None, asset: str = "") -> TiktokenTokenizer:
+def _load(name: str, build, key: str, pattern: str, assets_dir: Path | None, asset: str = "") -> TiktokenTokenizer:
     data = assets.read_asset(asset or name, assets_dir)
     record = assets.entry(asset or name)
-    encoding = build(key, parse_ranks(data))
-    vocab_size = encoding.n_vocab if asset else record["vocab_size"]
-    return TiktokenTokenizer(name, encoding, record["sha256"], vocab_size)
+    tok = TiktokenTokenizer(name, lambda: build(key, parse_ranks(data)), fastcount.fingerprint(name, record["sha256"]),
+                            record["vocab_size"], fastcount.counter(name, data, pattern))
+    if asset:  # the shared file's record has the other tokenizer's vocab size (special tokens differ)
+        tok.vocab_size = tok.encoding.n_vocab
+    return tok
 
 
 def load_openai(enc_name: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
     # o200k_harmony shares o200k_base's rank file (the fingerprint is that file's sha256)
     asset = "openai:o200k_base" if enc_name == "o200k_harmony" else ""
-    return _load(f"openai:{enc_name}", openai_encoding, enc_name, assets_dir, asset)
+    return _load(f"openai:{enc_name}", openai_encoding, enc_name, _OPENAI[enc_name][0], assets_dir, asset)
 
 
 def load_llama(version: str, assets_dir: Path | None = None) -> TiktokenTokenizer:
-    return _load(f"meta:{version}", llama_encoding, version, assets_dir)
+    return _load(f"meta:{version}", llama_encoding, version, _LLAMA[version], assets_dir)
 
 
 def cl100k_base() -> TiktokenTokenizer:
