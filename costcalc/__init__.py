@@ -23,6 +23,7 @@ __all__ = [
     "compare",
     "count_corpus",
     "get_tokenizer",
+    "hosts_of",
     "list_tokenizers",
     "load_corpus",
     "load_prices",
@@ -39,6 +40,7 @@ _LAZY = {
     "compare": "costcalc.costing",
     "CostMatrix": "costcalc.costing",
     "Workload": "costcalc.costing",
+    "hosts_of": "costcalc.hosts",
 }
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from costcalc.costing import CostMatrix, Workload, compare
     from costcalc.counting import count_corpus
     from costcalc.errors import CostcalcError
+    from costcalc.hosts import hosts_of
     from costcalc.prices import PriceBook, load_prices
     from costcalc.tokenizers import get_tokenizer, list_tokenizers
 

@@ -327,7 +327,16 @@ class CostMatrix:
         return render(self, "html")
 
 
-def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date) -> tuple[list[Offering], Offering]:
+def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
+               all_hosts: bool = False) -> tuple[list[Offering], Offering]:
+    from costcalc.hosts import ALL_HOSTS, ModelIndex
+
+    if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
+        index = ModelIndex.of(book)
+        expanded = index.expand(models, as_of, all_hosts)
+        if base.endswith(ALL_HOSTS):
+            base = index.expand([base], as_of)[0]
+        models = expanded
     offerings: list[Offering] = []
     for ref in models:
         off = book.lookup(ref, as_of)
@@ -357,16 +366,16 @@ def _ref_or_none(book: PriceBook, name: str) -> str | None:
 def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models: Sequence[str], base: str,
             as_of: date, currency: str, workload: Workload, counts: Iterable[Count] | pd.DataFrame | None = None,
             reference: str = "en", workers: int | None = None, progress=None,
-            genres: Mapping[str, Decimal] | None = None) -> CostMatrix:
+            genres: Mapping[str, Decimal] | None = None, all_hosts: bool = False) -> CostMatrix:
     """The cost matrix of `models` in `languages`, relative to `base`, on `as_of`; `genres` weights the corpus
-    documents (costcalc.genre), None pools them all."""
+    documents (costcalc.genre), None pools them all; `all_hosts` puts every host of each model in."""
     from costcalc.counting import COLUMNS, Count, count_rows, premium_rows
     from costcalc.genre import genre_weights
     from costcalc.genre import rate as genre_rate
 
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
-    offerings, base_off = _offerings(book, models, base, as_of)
+    offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
@@ -511,7 +520,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
             corpus: str = "bundled", pricing_dir: str | None = None, workers: int | None = None,
             progress=None, skip_unavailable: bool = False,
             genres: Mapping[str, Decimal | float | int] | Sequence[str] | None = None,
-            calibrations: Sequence[str | Path] = ()) -> CostMatrix:
+            calibrations: Sequence[str | Path] = (), all_hosts: bool = False) -> CostMatrix:
     """Relative cost of `models` for text in `language` ("all" for every corpus language), as of a date.
 
     With no arguments: the published comparison (Italian input on 2023-12-14, Mistral Medium as base).
@@ -551,7 +560,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     overlays = [Path(p) for p in calibrations]
     overlay_bytes = [p.read_bytes() if p.is_file() else str(p) for p in overlays]  # a missing file fails below
     key = _result_key(table_version(root), digest, language, models, base, day, currency.upper(), workload,
-                      skip_unavailable, installed, genre_request, overlay_bytes)
+                      skip_unavailable, installed, genre_request, overlay_bytes, all_hosts)
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
@@ -579,7 +588,7 @@ def compare(language: str | Sequence[str] = "it", models: Sequence[str] | None =
     with using(load_set(overlays, root)):
         matrix = compute(load_prices(as_of=day, path=root), text, languages=languages, models=models, base=base,
                          as_of=day, currency=currency.upper(), workload=workload, workers=workers,
-                         progress=progress, genres=_genre_map(genres, text))
+                         progress=progress, genres=_genre_map(genres, text), all_hosts=all_hosts)
     matrix.provenance["left_out"] = left_out
     if digest is not None:
         results.put(key, matrix.to_cache())

@@ -35,6 +35,8 @@ Examples:
         "estimate": ("costcalc.cli.estimate:estimate", "Tokens and cost of your own files, exact or sampled."),
         "calibrate": ("costcalc.cli.calibrate:calibrate",
                       "Calibrate a closed tokenizer per language from the vendor's counter or a usage log."),
+        "hosts": ("costcalc.cli.hosts:hosts", "Every host of one model, cheapest first, with sources."),
+        "selfhost": ("costcalc.cli.selfhost:selfhost", "Per-1M-token cost of serving a model on rented GPUs."),
     },
     epilog=EXAMPLES,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},

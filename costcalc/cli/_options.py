@@ -43,3 +43,21 @@ calibrations_option = click.option(
 def require(condition: bool, message: str, hint: str | None = None) -> None:
     if not condition:
         raise UsageError(message, hint)
+
+
+def workload_options(func):
+    """--direction, --output-ratio, --cached-share, --batch-share: what is billed (as in `report`)."""
+    from decimal import Decimal
+
+    for option in reversed([
+        click.option("--direction", type=click.Choice(["input", "output", "mixed"]), default="input",
+                     show_default=True, help="Bill the text as input, as output, or as input plus --output-ratio "
+                                             "output."),
+        click.option("--output-ratio", type=Decimal, default=Decimal(0),
+                     help="With --direction mixed: output tokens per input token, e.g. 0.25."),
+        click.option("--cached-share", type=Decimal, default=Decimal(0),
+                     help="Share of input read from cache (0-1)."),
+        click.option("--batch-share", type=Decimal, default=Decimal(0), help="Share sent through batch APIs (0-1)."),
+    ]):
+        func = option(func)
+    return func

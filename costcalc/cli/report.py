@@ -18,7 +18,10 @@ PRESETS = ("published", "current")
 @click.command()
 @click.option("-l", "--language", "languages", multiple=True,
               help="Language (BCP-47, repeatable), or 'all'. Default: it.")
-@click.option("-m", "--model", "models", multiple=True, help="Offering provider/model (repeatable).")
+@click.option("-m", "--model", "models", multiple=True,
+              help="Offering provider/model (repeatable); MODEL@* for every host of a model; "
+                   "selfhost/MODEL@GPUxN for self-hosting.")
+@click.option("--all-hosts", is_flag=True, help="Replace each -m by every host of its model on the as-of date.")
 @click.option("--base", help="Offering the others are compared with (default: the first one).")
 @click.option("--preset", type=click.Choice(PRESETS), default=None,
               help="published: the Dec 2023 Italian comparison (the default); current: today's flagships of "
@@ -51,7 +54,7 @@ PRESETS = ("published", "current")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
 @calibrations_option
 @pricing_dir_option
-def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None, preset: str | None,
+def report(languages: tuple[str, ...], models: tuple[str, ...], all_hosts: bool, base: str | None, preset: str | None,
            as_of: date | None, currency: str, direction: str, output_ratio: Decimal, cached_share: Decimal,
            cache_write_share: Decimal, cache_ttl: str, batch_share: Decimal, prompt_tokens: int | None,
            endpoint: str, genres: tuple[str, ...], corpus: str, fmt: str, output: str, plot: Path | None,
@@ -68,6 +71,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
       costcalc report
       costcalc report -l de -l ja --format html -o report.html --plot matrix.png
       costcalc report --preset current --format json -o current.json
+      costcalc report -m meta-llama/llama-3.3-70b-instruct@* -l it -l ja
       costcalc report -l fr -m openai/gpt-4o -m anthropic/claude-sonnet-4-5 -m mistral/mistral-large-2512 \\
           --as-of 2026-11-01 --direction mixed --output-ratio 0.3
       costcalc report -m anthropic/claude-sonnet-4-5 -m openai/gpt-5 --cached-share 0.6 \\
@@ -86,7 +90,7 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], base: str | None
                                        cache_ttl, prompt_tokens, endpoint), corpus=corpus,
                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar(),
                      skip_unavailable=current and not models, genres=list(genres),
-                     calibrations=calibrations)
+                     calibrations=calibrations, all_hosts=all_hosts)
     text = render(matrix, fmt)
     if output == "-":
         click.echo(text, nl=False)

@@ -201,6 +201,10 @@ class PriceBook:
         """An offering by `provider/model-id`, `provider/alias`, or a bare id/alias that only one provider sells.
         Moving aliases (such as `-latest`) resolve to their target on `as_of` (default: the book's date)."""
         day = as_of or self.as_of
+        if ref.startswith("selfhost/"):  # computed from GPU prices and throughput (costcalc.selfhost)
+            from costcalc.selfhost import offering
+
+            return offering(self, ref, day)
         if ref in self._index:
             return self._resolve(ref, day)
         if "/" not in ref:

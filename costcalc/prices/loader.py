@@ -234,6 +234,9 @@ def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None
             loaded.append(parsed)
     problems += _cross_checks(loaded, fx, sources)
     problems += _calibration_problems(root, sources)
+    from costcalc.hosts import check_models
+
+    problems += check_models(root, [(f.path, f.table) for f in loaded])
     return [(f.path, f.table) for f in loaded], fx, sources or {}, problems
 
 
