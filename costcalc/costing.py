@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -465,9 +465,9 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
         published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
                      if _ref_or_none(book, k) in quotes}
     documents = {"chars": {lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])}
-                           for lang in {*languages, reference}},
+                           for lang in sorted({*languages, reference})},
                  "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
-                                for lang in {*languages, reference}} for t in tokenizer_names}}
+                                for lang in sorted({*languages, reference})} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
                       [o.ref for o in offerings], published, by_genre, documents)
 
@@ -554,6 +554,7 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
         "as_of": as_of,
         "currency": currency,
         "workload": workload.describe(),
+        "workload_parameters": {f.name: getattr(workload, f.name) for f in fields(workload)},
         "reference_language": reference,
         "content_unit": f"1M characters of {reference} text (parallel translations count their own tokens)",
         "counting_protocol": "each document encoded on its own, no special tokens or BOS; summed per language",
@@ -567,7 +568,9 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
                   "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
                   "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
                   "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
-                  "note": q.entry.note}
+                  "note": q.entry.note, "prices": dict(q.prices), "tiers": list(q.tiers), "derived": dict(q.derived),
+                  "batch_factor": next((r.factor for r in q.rules if r.kind == "batch"), None),
+                  "regional_uplift": q.regional_uplift}
             for off in offerings for ref, q in [(off.ref, quotes[off.ref])]
         },
         "fx_source": book.fx.source,

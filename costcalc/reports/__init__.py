@@ -16,7 +16,7 @@ class Reporter(Protocol):
     def render(self, matrix: CostMatrix) -> str: ...
 
 
-FORMATS = {"md": "markdown", "csv": "csv_report", "json": "json_report", "html": "html"}
+FORMATS = {"md": "markdown", "csv": "csv_report", "json": "json_report", "html": "page"}
 
 
 def reporter(fmt: str) -> Reporter:

@@ -1,0 +1,105 @@
+"""The interactive HTML report: one self-contained file (no network) that recomputes costs in the browser.
+
+The page embeds the comparison's data as JSON (per-document character and token counts, each offering's price
+components in the report currency, provenance) and a small plain-JavaScript program (page.js, next to this file)
+that applies the formulas of docs/cost-model.md, the same ones costcalc.costing uses, to the workload, languages,
+offerings, base and genre weights chosen in the page. The view lives in the URL fragment.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+from costcalc.jsonable import plain
+from costcalc.languages import name as language_name
+from costcalc.reports.common import title
+
+if TYPE_CHECKING:
+    from costcalc.costing import CostMatrix
+
+
+def _asset(name: str) -> str:
+    return files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _tokenizer_label(tokenizer: str, exact: bool) -> str:
+    """How a count was made, in words: exact, or an estimate made with a stand-in (calibrations, per language,
+    are in `calibration`)."""
+    if exact:
+        return f"exact: counted with {tokenizer}, the model's own tokenizer"
+    return f"estimate: the vendor's tokenizer is not public; counted with {tokenizer}"
+
+
+def page_data(matrix: CostMatrix) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON values."""
+    prov = matrix.provenance
+    offerings = []
+    for ref in matrix.offerings:
+        info = prov["offerings"][ref]
+        tok = prov["tokenizers"][info["tokenizer"]]
+        offerings.append({
+            "ref": ref, "name": info["name"], "provider": info["provider"], "provider_id": ref.split("/")[0],
+            "tokenizer": info["tokenizer"], "exact": tok["exact"],
+            "counting": _tokenizer_label(info["tokenizer"], tok["exact"]),
+            "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
+            "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), "unit": info["unit"],
+            "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
+            "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},
+            "batch_factor": info.get("batch_factor"), "regional_uplift": info.get("regional_uplift"),
+            "effective_from": info["effective_from"],
+            "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
+            "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
+            "source": info["source"], "sources": info.get("sources") or [],
+            "confidence": info["confidence"], "note": info["note"],
+        })
+    languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))
+    return {
+        "title": title(matrix),
+        "as_of": prov["as_of"], "currency": prov["currency"], "price_table": prov["price_table"],
+        "fx_source": prov["fx_source"], "reference": prov["reference_language"],
+        "content_unit": prov["content_unit"], "counting_protocol": prov["counting_protocol"],
+        "corpus": prov["corpus"], "genre_default": _default_genre_text(),
+        "genres": [{"id": g, "description": d} for g, d in (prov.get("genres") or {}).items()],
+        "languages": [{"code": code, "name": language_name(code)} for code in matrix.languages],
+        "language_names": {code: language_name(code) for code in languages},
+        "offerings": offerings,
+        "chars": matrix.documents.get("chars", {}), "tokens": matrix.documents.get("tokens", {}),
+        "view": {"languages": matrix.languages, "offerings": matrix.offerings, "base": matrix.base,
+                 "workload": prov.get("workload_parameters", {}), "genres": prov.get("genre_weights")},
+        "left_out": prov.get("left_out", []),
+        "caveats": _caveats(matrix),
+    }
+
+
+def _default_genre_text() -> str:
+    from costcalc.genre import DEFAULT_DESCRIPTION
+
+    return DEFAULT_DESCRIPTION
+
+
+def _caveats(matrix: CostMatrix) -> list[str]:
+    """The caveats every format shows, in the shared report wording (one sentence each, naming the offering)."""
+    from costcalc.reports.common import caveat_lines
+
+    return caveat_lines(matrix)
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON safe inside <script>: no '</' can close the element early."""
+    return json.dumps(plain(data), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def render(matrix: CostMatrix) -> str:
+    data = page_data(matrix)
+    heading = escape(data["title"])
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        f"<title>{heading}</title><style>{_asset('page.css')}</style></head>\n<body>\n"
+        + _asset("page.html").replace("{{heading}}", heading)
+        + f"\n<script type=\"application/json\" id=\"costcalc-data\">{_script_json(data)}</script>\n"
+        f"<script>{_asset('page.js')}</script>\n</body></html>\n"
+    )
