@@ -354,7 +354,7 @@ def offering(book: PriceBook, ref: str, as_of: date | None = None) -> Offering:
     note = (f"Self-hosted on {q.gpus} x {q.gpu} at {q.usd_per_gpu_hour} USD per GPU-hour, "
             f"{q.prefill_tps} prefill and {q.decode_tps} decode tokens/s, utilisation {q.utilisation}"
             + (f" (given: {', '.join(given)})" if given else "") + f". Model: {COST_MODEL}.")
-    entry = {"from": date.min, "currency": "USD", "input": q.input, "output": q.output,
+    entry = {"from": day, "currency": "USD", "input": q.input, "output": q.output,
              "source": list(dict.fromkeys(sources)) or ["selfhost-options"], "confidence": "low", "note": note}
     from costcalc.hosts import ModelIndex
 

@@ -306,3 +306,14 @@ def test_bedrock_client_uses_the_aws_credential_chain(pricing, tmp_path, monkeyp
     want = _expected_factor("mistral:tekken", "openai:o200k_base", "pt")
     assert abs(Decimal(entry["factor"]) / want - 1) < Decimal("0.0001") and Decimal(entry["overhead_tokens"]) == 9
     assert "aws-secret-value" not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
+def test_every_format_says_a_closed_family_is_an_estimate_and_how_it_was_calibrated(fmt, pricing):
+    result = invoke("report", "-m", f"anthropic/{SONNET}", "-m", "openai/gpt-5", "-l", "it", "--as-of",
+                    "2026-11-01", "--format", fmt, "--pricing-dir", str(pricing))
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "estimate, calibrated published 2025-05-01" in text and "language-agnostic, applied to it" in text
+    if fmt == "md":
+        assert "ESTIMATE: the vendor" in text
