@@ -178,3 +178,14 @@ def test_source_map_unmapped_takes_a_reason_alone(tmp_path, entry, ok):
     else:
         with pytest.raises(RefreshError, match="`unmapped` takes a reason and stands alone"):
             load_source_map(path)
+
+
+def test_source_map_can_give_the_reason_for_a_whole_host(tmp_path):
+    from costcalc.refresh.sourcemap import load_source_map
+
+    path = tmp_path / "source-map.yaml"
+    path.write_text('unmapped_providers:\n  together: "host price table, not refreshed yet"\n'
+                    "offerings:\n  openai/gpt-4: {litellm: gpt-4}\n")
+    smap = load_source_map(path)
+    assert smap.covers("together/meta-llama/Llama-3.3-70B-Instruct-Turbo") and smap.covers("openai/gpt-4")
+    assert not smap.covers("openai/gpt-5")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from costcalc.prices.yamlio import read_yaml
@@ -16,10 +16,15 @@ class SourceMap:
     ids: dict[str, dict[str, str]]  # source -> {offering ref -> upstream id}
     track: dict[str, tuple[str, ...]]  # source -> namespaces whose unmapped models are reported as new
     unmapped: dict[str, str]  # offering ref -> why no source lists it (every offering is mapped or says why)
+    unmapped_providers: dict[str, str] = field(default_factory=dict)  # provider -> why none of its offerings is
 
     @property
     def covered(self) -> set[str]:
+        """Offering refs mapped to a source or unmapped with a reason (whole providers aside: see `covers`)."""
         return set(self.unmapped).union(*(set(refs) for refs in self.ids.values()))
+
+    def covers(self, ref: str) -> bool:
+        return ref in self.covered or ref.split("/", 1)[0] in self.unmapped_providers
 
     def for_source(self, source: str) -> dict[str, str]:
         return self.ids.get(source, {})
@@ -52,4 +57,8 @@ def load_source_map(path: Path) -> SourceMap:
     if not isinstance(track_raw, dict):
         raise RefreshError(f"{path}: 'track' must map a source to a list of namespaces", hint)
     track = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in track_raw.items()}
-    return SourceMap(ids, track, unmapped)
+    providers = data.get("unmapped_providers") or {}
+    if not isinstance(providers, dict) or not all(isinstance(v, str) and len(v) >= 5 for v in providers.values()):
+        raise RefreshError(f"{path}: 'unmapped_providers' maps a provider to the reason none of its offerings is "
+                           "refreshed", hint)
+    return SourceMap(ids, track, unmapped, {str(k): v for k, v in providers.items()})
