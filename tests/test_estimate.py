@@ -122,7 +122,8 @@ def test_dask_engine_gives_identical_results(inputs, monkeypatch):
 
 def test_unreachable_scheduler_fails_fast(inputs):
     with pytest.raises(InputError, match=r"cannot reach the Dask scheduler 'tcp://127.0.0.1:9' within 1 s"):
-        estimate([str(inputs)], MODELS[:1], engine="dask", scheduler="tcp://127.0.0.1:9", scheduler_timeout=1)
+        estimate([str(inputs)], MODELS[:1], as_of="2025-03-01", engine="dask", scheduler="tcp://127.0.0.1:9",
+                 scheduler_timeout=1)
 
 
 def test_bad_inputs(tmp_path, run):

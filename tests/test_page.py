@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.costing import compute
+from costcalc.costing import compute, current_preset
 
 CURRENT = ["report", "--preset", "current", "-l", "it", "-l", "ja", "--workers", "1"]
+# The preset follows the price tables: take its small OpenAI and Anthropic models rather than naming them.
+_SMALL = {ref.split("/")[0]: ref for ref, cls in current_preset()["classes"].items() if cls == "small"}
+OPENAI_SMALL, ANTHROPIC_SMALL = _SMALL["openai"], _SMALL["anthropic"]
 
 
 def _chromium() -> str:
@@ -141,10 +144,9 @@ def test_every_price_component_matches_the_cli_json(page, current_page, run, fra
 
 
 def test_output_direction_other_base_and_a_subset(page, current_page, run):
-    fragment = "#l=ja&m=openai/gpt-5-mini,anthropic/claude-haiku-4-5&base=anthropic/claude-haiku-4-5&direction=output"
+    fragment = f"#l=ja&m={OPENAI_SMALL},{ANTHROPIC_SMALL}&base={ANTHROPIC_SMALL}&direction=output"
     _open(page, current_page, fragment)
-    payload = _json(run, "-m", "openai/gpt-5-mini", "-m", "anthropic/claude-haiku-4-5",
-                    "--base", "anthropic/claude-haiku-4-5", "--direction", "output")
+    payload = _json(run, "-m", OPENAI_SMALL, "-m", ANTHROPIC_SMALL, "--base", ANTHROPIC_SMALL, "--direction", "output")
     payload["absolute"] = [r for r in payload["absolute"] if r["language"] == "ja"]
     payload["relative"] = [r for r in payload["relative"] if r["language"] == "ja"]
     _assert_matches_json(page, payload)
@@ -156,15 +158,15 @@ def test_a_view_reopens_exactly_from_its_link(page, current_page):
     page.fill("#w-output_ratio", "3")
     page.dispatch_event("#w-output_ratio", "change")
     page.uncheck("#lang-it")
-    page.select_option("#base", "openai/gpt-5-mini")
+    page.select_option("#base", OPENAI_SMALL)
     link = page.evaluate("location.href")
     before = _cells(page, "data-ratio", "#ratio-table")
-    assert "l=ja" in link and "output-ratio=3" in link and "base=openai/gpt-5-mini" in link
+    assert "l=ja" in link and "output-ratio=3" in link and f"base={OPENAI_SMALL}" in link
     page.goto("about:blank")
     page.goto(link)
     page.wait_for_selector("#ratio-table td[data-ratio]")
     assert _cells(page, "data-ratio", "#ratio-table") == before
-    assert page.input_value("#base") == "openai/gpt-5-mini" and not page.is_checked("#lang-it")
+    assert page.input_value("#base") == OPENAI_SMALL and not page.is_checked("#lang-it")
 
 
 @pytest.mark.parametrize(("fragment", "shown"), [
@@ -207,9 +209,9 @@ def test_no_language_or_no_offering_says_so_instead_of_an_empty_table(page, curr
 
 def test_offering_search_filters_the_groups(page, current_page):
     _open(page, current_page)
-    page.fill("#offering-search", "haiku")
+    page.fill("#offering-search", ANTHROPIC_SMALL.split("/")[1])
     visible = page.eval_on_selector_all("#offerings .choice:not([hidden]) input", "els => els.map(e => e.value)")
-    assert visible == ["anthropic/claude-haiku-4-5"]
+    assert visible == [ANTHROPIC_SMALL]
     page.fill("#offering-search", "no such thing")
     assert page.is_visible("#no-match")
 

@@ -183,11 +183,16 @@ def ecb_payload(root: Path, days_after: int = 3, rate: str | None = None) -> byt
     return text.replace("2026-11-20", day.isoformat()).replace("rate='1.1172'", f"rate='{rate or last_rate}'").encode()
 
 
-def pick(root: Path, source: str, confidence: str) -> tuple[str, str, object]:
-    """A mapped offering (ref, upstream id, entry) with the given confidence and an input and output price."""
+def pick(root: Path, source: str, confidence: str, also: str | None = None) -> tuple[str, str, object]:
+    """A mapped offering (ref, upstream id, entry) with the given confidence and an input and output price;
+    with `also`, one that source maps too."""
     entries = current(root)
-    for ref, upstream in sorted(load_source_map(root / "source-map.yaml").for_source(source).items()):
+    source_map = load_source_map(root / "source-map.yaml")
+    other = source_map.for_source(also) if also else None
+    for ref, upstream in sorted(source_map.for_source(source).items()):
         e = entries.get(ref)
+        if other is not None and ref not in other:
+            continue
         if e is not None and e.confidence == confidence and e.input and e.output and not e.tiers:
             return ref, upstream, e
     raise AssertionError(f"no {confidence} offering mapped for {source}")
@@ -287,7 +292,7 @@ def test_single_source_never_overrides_confidence_high(run, server, tables):
 
 
 def test_two_agreeing_sources_override_high_with_medium_citing_both(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "high")
+    ref, key, entry = pick(tables, "litellm", "high", also="genai-prices")
     upstream = load_source_map(tables / "source-map.yaml").for_source("genai-prices").get(ref)
     assert upstream, f"{ref} should be mapped in genai-prices too"
     new = entry.input * Decimal("1.2")
@@ -302,7 +307,7 @@ def test_two_agreeing_sources_override_high_with_medium_citing_both(run, server,
 
 
 def test_disagreeing_sources_are_a_discrepancy(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "medium")
+    ref, key, entry = pick(tables, "litellm", "medium", also="genai-prices")
     upstream = load_source_map(tables / "source-map.yaml").for_source("genai-prices")[ref]
     urls = [server.serve("/l.json", body(litellm_payload(tables, {key: {"input_cost_per_token":
                                                                         _per_token(entry.input * 2)}}))),
@@ -478,20 +483,23 @@ def _spawn(root: Path, args: list[str], env: dict[str, str] | None = None) -> su
 def _multi_change(server: Server, root: Path) -> list[str]:
     """Changes in two provider files plus a new FX rate: five files renamed on apply."""
     changes = {}
-    for provider in ("openai", "anthropic"):
-        _, key, entry = pick_in(root, provider)
+    for _, key, entry in pick_two_providers(root):
         changes[key] = {"input_cost_per_token": _per_token(entry.input * Decimal("1.1"))}
     return ["--source", "litellm", "--url", server.serve("/l.json", body(litellm_payload(root, changes))),
             "--source", "ecb", "--url", server.serve("/e.xml", ecb_payload(root)), "--apply"]
 
 
-def pick_in(root: Path, provider: str) -> tuple[str, str, object]:
+def pick_two_providers(root: Path) -> list[tuple[str, str, object]]:
+    """One litellm-mapped offering in each of two provider files whose entry in force is not `high` (a single
+    source may reprice it)."""
     entries = current(root)
+    picked: dict[str, tuple[str, str, object]] = {}
     for ref, key in sorted(load_source_map(root / "source-map.yaml").for_source("litellm").items()):
         e = entries.get(ref)
-        if ref.startswith(provider + "/") and e is not None and e.confidence != "high" and e.input and not e.tiers:
-            return ref, key, e
-    raise AssertionError(provider)
+        if e is not None and e.confidence != "high" and e.input and not e.tiers:
+            picked.setdefault(ref.split("/")[0], (ref, key, e))
+    assert len(picked) >= 2, picked
+    return list(picked.values())[:2]
 
 
 def test_two_concurrent_runs_apply_once(server, tables):
