@@ -100,7 +100,7 @@ CASES = [
     ("language without script", ["report", "-l", "zh"], None, 2, "did you mean: zh-Hans (Chinese (Simplified))?"),
     ("unknown language", ["report", *DEMO, *GOLD, "-l", "xx"], None, 2, "language 'xx' is not in corpus"),
     ("model id by its words", ["report", "-m", "claude-3-opus"], None, 2,
-     "did you mean: anthropic/claude-3-opus-20240229?"),
+     "did you mean: anthropic/claude-3-opus-20240229"),
     ("unknown base", ["report", *DEMO, *GOLD, "--base", "demo/nope"], None, 2, "unknown offering 'demo/nope'"),
     ("unknown preset", ["report", "--preset", "newest"], None, 2, "unknown preset 'newest'"),
     ("command typo", ["reprot"], None, 2, "no such command 'reprot'; did you mean: report?"),
