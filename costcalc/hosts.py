@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from costcalc.errors import NoPriceError, PriceTableError, UnknownOfferingError, closest
 
@@ -55,28 +55,16 @@ def models_path(root: Path) -> Path:
 
 def read_models(root: Path) -> tuple[dict[str, CanonicalModel], list[str]]:
     """pricing/models.yaml by id, and every problem found in it (a missing file is no problem: no registry)."""
-    from costcalc.prices.yamlio import line_of, read_yaml
+    from costcalc.prices.loader import duplicate_ids, read_validated
 
     path = models_path(root)
     if not path.is_file():
         return {}, []
-    try:
-        data, node = read_yaml(path)
-        parsed = ModelsFile.model_validate(data)
-    except PriceTableError as e:
-        return {}, [str(e)]
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        line = line_of(node, tuple(first["loc"]))
-        return {}, [f"{path}:{line}: {'.'.join(map(str, first['loc']))}: {first['msg']}"]
-    found: dict[str, CanonicalModel] = {}
-    problems = []
-    for i, model in enumerate(parsed.models):
-        if model.id in found:
-            problems.append(f"{path}:{line_of(node, ('models', i, 'id'))}: model {model.id!r} is listed twice; "
-                            "keep one entry")
-        found[model.id] = model
-    return found, problems
+    parsed, node, problems = read_validated(path, ModelsFile)
+    if parsed is None:
+        return {}, problems
+    ids = [model.id for model in parsed.models]
+    return {model.id: model for model in parsed.models}, duplicate_ids(path, node, "models", ids, "model")
 
 
 def check_models(root: Path, tables: Sequence[tuple[Path, Any]]) -> list[str]:

@@ -123,7 +123,7 @@ def test_duplicate_or_malformed_source_is_named_with_its_line(tmp_path, run):
     result = run("prices", "validate", str(root))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [f"{root / 'sources.yaml'}:30: source id 'mistral-docs-2024-01-03' is "
-                                          "defined twice; keep one definition"]
+                                          "listed twice; keep one entry"]
     root = write_pricing(tmp_path / "url", {"mistral": MISTRAL}, sources=SOURCES.replace("https://pypi", "pypi"))
     result = run("prices", "validate", str(root))
     assert result.exit_code == 1 and "sources.yaml:16: sources[2].url: String should match pattern" in result.stdout

@@ -16,8 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from costcalc.calibrate.schema import Calibration, CalibrationTable
 from costcalc.errors import PriceTableError
 
@@ -30,26 +28,14 @@ def table_files(root: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def _problems_of(path: Path, data: object, node, err: ValidationError) -> list[str]:
-    from costcalc.prices.loader import _validation_problems
-
-    return _validation_problems(path, data, node, err)
-
-
 def check_file(path: Path) -> tuple[CalibrationTable | None, list[str]]:
     """The parsed table and every problem in it (schema and families)."""
-    from costcalc.prices.yamlio import read_yaml
+    from costcalc.prices.loader import read_validated
     from costcalc.tokenizers.families import FAMILIES
 
-    try:
-        data, node = read_yaml(path)
-    except PriceTableError as e:
-        return None, [str(e)]
-    try:
-        table = CalibrationTable.model_validate(data)
-    except ValidationError as e:
-        return None, [p.replace(": models[", ": calibrations[") for p in _problems_of(path, data, node, e)]
-    problems = []
+    table, _, problems = read_validated(path, CalibrationTable)
+    if table is None:
+        return None, [p.replace(": models[", ": calibrations[") for p in problems]
     for i, c in enumerate(table.calibrations):
         fam = FAMILIES.get(c.family)
         if fam is None:

@@ -5,17 +5,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from costcalc.errors import PriceTableError, closest
 from costcalc.prices.fx import FxTable, load_fx
 from costcalc.prices.schema import RULE_FIELDS, ProviderTable, Source, SourcesFile
 from costcalc.prices.version import table_files, table_version
 from costcalc.prices.yamlio import line_of, read_yaml
+
+T = TypeVar("T", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -69,15 +73,35 @@ class _File:
         return f"{self.path}:{line}" if line else str(self.path)
 
 
-def _read_provider(path: Path) -> tuple[_File | None, list[str]]:
+def read_validated(path: Path, schema: type[T]) -> tuple[T | None, object, list[str]]:
+    """A YAML file parsed and validated against a schema: (the model or None, the node tree, problems with
+    file:line). Every data file of pricing/ is read this way."""
     try:
         data, node = read_yaml(path)
     except PriceTableError as e:
-        return None, [str(e)]
+        return None, None, [str(e)]
     try:
-        table = ProviderTable.model_validate(data)
+        return schema.model_validate(data), node, []
     except ValidationError as e:
-        return None, _validation_problems(path, data, node, e)
+        return None, node, _validation_problems(path, data, node, e)
+
+
+def duplicate_ids(path: Path, node: object, section: str, ids: Sequence[str], what: str) -> list[str]:
+    """One problem, with file:line, for every id listed again in `section`."""
+    seen: set[str] = set()
+    problems = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(f"{path}:{line_of(node, (section, i, 'id'))}: {what} {ident!r} is listed twice; "
+                            "keep one entry")
+        seen.add(ident)
+    return problems
+
+
+def _read_provider(path: Path) -> tuple[_File | None, list[str]]:
+    table, node, problems = read_validated(path, ProviderTable)
+    if table is None:
+        return None, problems
     if table.provider != path.stem:
         return _File(path, table, node), [f"{path}: provider {table.provider!r} does not match the file name; "
                                           f"rename the file to {table.provider}.yaml or fix the provider field"]
@@ -94,22 +118,11 @@ def read_sources(root: Path) -> tuple[dict[str, Source] | None, list[str]]:
     path = sources_path(root)
     if not path.is_file():
         return None, [f"{path}: missing; every price entry cites ids defined there (see docs/pricing-format.md)"]
-    try:
-        data, node = read_yaml(path)
-    except PriceTableError as e:
-        return None, [str(e)]
-    try:
-        parsed = SourcesFile.model_validate(data)
-    except ValidationError as e:
-        return None, _validation_problems(path, data, node, e)
-    found: dict[str, Source] = {}
-    problems = []
-    for i, source in enumerate(parsed.sources):
-        if source.id in found:
-            problems.append(f"{path}:{line_of(node, ('sources', i, 'id'))}: source id {source.id!r} is defined "
-                            "twice; keep one definition")
-        found[source.id] = source
-    return found, problems
+    parsed, node, problems = read_validated(path, SourcesFile)
+    if parsed is None:
+        return None, problems
+    ids = [source.id for source in parsed.sources]
+    return {source.id: source for source in parsed.sources}, duplicate_ids(path, node, "sources", ids, "source id")
 
 
 def _check_sources(f: _File, sources: dict[str, Source]) -> list[str]:
