@@ -11,8 +11,6 @@ from pathlib import Path
 
 import click
 
-from costcalc.errors import UsageError
-
 
 class DateParam(click.ParamType):
     name = "YYYY-MM-DD"
@@ -114,11 +112,6 @@ calibrations_option = click.option(
     "--calibrations", "calibrations", multiple=True, type=click.Path(dir_okay=False, exists=True),
     metavar="FILE", help="Calibration file from `costcalc calibrate` (repeatable; the last one wins) laid over the "
                          "shipped calibrations of closed tokenizers (Claude, Gemini, Titan, Nova).")
-
-
-def require(condition: bool, message: str, hint: str | None = None) -> None:
-    if not condition:
-        raise UsageError(message, hint)
 
 
 def workload_options(func):

@@ -40,10 +40,6 @@ def entry(name: str) -> dict[str, Any]:
                                   f"rebuild it: {REBUILD}") from None
 
 
-def asset_path(name: str, assets_dir: Path | None = None) -> Path:
-    return (assets_dir or ASSETS_DIR) / entry(name)["file"]
-
-
 def read_asset(name: str, assets_dir: Path | None = None) -> bytes:
     """The vocab file of `name` as used (decompressed), after checking its sha256 against the MANIFEST."""
     record = entry(name)
