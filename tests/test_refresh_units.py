@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from costcalc.errors import CostcalcError
 from costcalc.prices.schema import ProviderTable
 from costcalc.prices.yamlio import read_yaml
 from costcalc.refresh import ecb, genai_prices, litellm, openrouter, txn
@@ -210,3 +211,15 @@ def test_recover_rolls_back_uncommitted_and_forward_committed(tmp_path):
     with pytest.raises(ApplyError, match="changed since"):
         txn.recover(root)
     assert (root / "a.txt").read_text() == "new a" and txn.pending(root)  # left for a person to resolve
+
+
+def test_one_source_registry():
+    from costcalc.refresh.sources import NAMES, PRICE_SOURCES, SOURCES, source
+
+    assert NAMES == ("litellm", "openrouter", "genai-prices", "ecb") and "ecb" not in PRICE_SOURCES
+    for name, entry in SOURCES.items():
+        module = entry.module
+        assert name == module.NAME and module.DEFAULT_URL.startswith("https://")
+        assert hasattr(module, "read_package") == entry.packaged
+    with pytest.raises(CostcalcError, match="unknown source 'nope'"):
+        source("nope")

@@ -9,8 +9,7 @@ import click
 
 from costcalc.cli._options import DATE, OUTPUT, format_option, pricing_dir_option
 from costcalc.cli._output import emit, to_json
-
-SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
+from costcalc.refresh.sources import NAMES as SOURCE_NAMES
 
 
 @click.command("refresh")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from costcalc.prices.yamlio import read_yaml
 from costcalc.refresh.errors import RefreshError
-
-PRICE_SOURCES = ("litellm", "openrouter", "genai-prices")
+from costcalc.refresh.sources import PRICE_SOURCES
 
 
 @dataclass(frozen=True)
