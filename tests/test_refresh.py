@@ -6,6 +6,7 @@ exit code. Tables are a copy of the bundled pricing/ in tmp_path; payloads are s
 
 from __future__ import annotations
 
+import email.utils
 import json
 import shutil
 import signal
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -442,25 +443,61 @@ def test_one_failing_source_does_not_stop_the_others(run, server, tables, today)
     assert load_prices(path=tables).lookup(ref).model.prices[-1].output == new
 
 
-def test_429_with_retry_after_is_retried(server, tables):
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """The waits between attempts, recorded instead of slept (urllib3's Retry sleeps with time.sleep)."""
+    import urllib3.util.retry
+
+    recorded: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", recorded.append)
+    return recorded
+
+
+def test_429_with_retry_after_is_retried(server, waits):
     url = server.serve("/p.json", {"status": 429, "headers": {"Retry-After": "7"}}, b"{}")
-    waits: list[float] = []
-    assert fetch(url, HttpSettings(retries=2, backoff=0.5, sleep=waits.append)) == b"{}"
+    assert fetch(url, HttpSettings(retries=2, backoff=0.5)) == b"{}"
     assert waits == [7.0] and server.hits["/p.json"] == 2
 
 
-def test_backoff_doubles_and_is_capped(server):
+def test_retry_after_as_a_date_is_honoured_and_capped(server, waits):
+    in_an_hour = email.utils.format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+    url = server.serve("/p.json", {"status": 503, "headers": {"Retry-After": in_an_hour}}, b"{}")
+    assert fetch(url, HttpSettings(retries=1, max_wait=90)) == b"{}"
+    assert waits == [90] and server.hits["/p.json"] == 2
+
+
+def test_backoff_doubles_and_is_capped(server, waits):
     url = server.serve("/p.json", {"status": 503})
-    waits: list[float] = []
-    with pytest.raises(FetchError, match=r"HTTP 503.*after 4 attempt"):
-        fetch(url, HttpSettings(retries=3, backoff=1, max_wait=3, sleep=waits.append))
-    assert waits == [1, 2, 3]
+    with pytest.raises(FetchError, match=r"HTTP 503 Service Unavailable from .* after 5 attempt"):
+        fetch(url, HttpSettings(retries=4, backoff=1, max_wait=5))
+    assert waits == [2, 4, 5] and server.hits["/p.json"] == 5  # urllib3: the first retry at once
+
+
+def test_size_cap_declared_and_streamed(server):
+    declared = server.serve("/d.json", {"body": b"{}", "length": 2001})
+    with pytest.raises(FetchError, match="announces 2,001 bytes, over the 2,000-byte cap"):
+        fetch(declared, HttpSettings(retries=0, max_bytes=2000))
+    streamed = server.serve("/s.json", {"mode": "stream"})
+    with pytest.raises(FetchError, match="sent more bytes, over the 2,000-byte cap"):
+        fetch(streamed, HttpSettings(retries=0, max_bytes=2000))
+
+
+@pytest.mark.parametrize("url", ["http://example.com/prices.json", "ftp://127.0.0.1/prices.json"])
+def test_non_https_is_refused_before_any_request(url):
+    with pytest.raises(UnsafeURLError, match="only https"):
+        fetch(url, HttpSettings(retries=0))
 
 
 def test_redirect_to_plain_http_elsewhere_is_refused(server):
     url = server.serve("/r", {"status": 302, "headers": {"Location": "http://example.com/prices.json"}})
     with pytest.raises(UnsafeURLError, match="only https"):
         fetch(url, HttpSettings(retries=0))
+
+
+def test_redirect_to_loopback_is_followed(server):
+    target = server.serve("/prices.json", b"{}")
+    url = server.serve("/r", {"status": 301, "headers": {"Location": target}})
+    assert fetch(url, HttpSettings(retries=0)) == b"{}"
 
 
 def test_usage_errors(run, tables, today):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from costcalc.refresh.apply import (
     check_append_only,
 )
 from costcalc.refresh.errors import ApplyError, FormatError, UnsafeURLError
-from costcalc.refresh.http import check_url, retry_after
+from costcalc.refresh.http import check_url
 
 DATA = Path(__file__).parent / "data" / "refresh"
 D = Decimal
@@ -39,14 +39,6 @@ def test_allowed_urls(url):
 def test_refused_urls(url):
     with pytest.raises(UnsafeURLError, match="only https"):
         check_url(url)
-
-
-def test_retry_after_forms():
-    now = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
-    assert retry_after("5") == 5.0
-    assert retry_after("Sun, 22 Nov 2026 12:00:30 GMT", now) == 30.0
-    assert retry_after("Sun, 22 Nov 2026 11:00:00 GMT", now) == 0.0
-    assert retry_after("soon") is None and retry_after(None) is None
 
 
 @pytest.mark.parametrize("current, expected", [("2026.11.21", "2026.11.22"), ("2026.11.22", "2026.11.22.1"),
