@@ -16,6 +16,7 @@ from costcalc.refresh.apply import (
     add_changelog_section,
     append_fx_rates,
     append_price_entries,
+    append_sources,
     bump_version,
     check_append_only,
 )
@@ -204,17 +205,9 @@ def citation_id(result: RefreshResult, name: str) -> str:
     return next(str(r.citation["id"]) for r in result.sources if r.name == name)
 
 
-def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> str:
-    """YAML stanzas for sources.yaml: one per source a new entry cites that the file does not define yet."""
-    from costcalc.refresh.apply import yaml_scalar
-
-    stanzas = []
-    for run in result.sources:
-        if run.name in cited and run.citation["id"] not in known:
-            lines = [f"{'  - ' if i == 0 else '    '}{k}: {yaml_scalar(v)}"
-                     for i, (k, v) in enumerate(run.citation.items())]
-            stanzas.append("\n".join(lines) + "\n")
-    return "".join(stanzas)
+def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> list[dict[str, object]]:
+    """The sources.yaml entries a new price entry cites that the file does not define yet."""
+    return [run.citation for run in result.sources if run.name in cited and run.citation["id"] not in known]
 
 
 def _entry(finding: Finding, result: RefreshResult) -> NewEntry:
@@ -270,10 +263,10 @@ def _apply(result: RefreshResult) -> str:
         from costcalc.prices.loader import read_sources, sources_path
 
         known = set(read_sources(root)[0] or {})
-        stanzas = _citations(result, {s for f in changes for s in f.sources}, known)
-        if stanzas:
-            text = sources_path(root).read_text(encoding="utf-8")
-            files["sources.yaml"] = text + ("" if text.endswith("\n") else "\n") + stanzas
+        citations = _citations(result, {s for f in changes for s in f.sources}, known)
+        if citations:
+            files["sources.yaml"] = append_sources(sources_path(root).read_text(encoding="utf-8"), citations,
+                                                   "sources.yaml")
     if rates:
         files["fx.yaml"] = append_fx_rates((root / "fx.yaml").read_text(encoding="utf-8"),
                                            {r.day: r.rate for r in rates}, "fx.yaml")
