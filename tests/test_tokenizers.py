@@ -89,7 +89,7 @@ def _mistral_reference(name: str):
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
 
     path = mistral.data_dir() / mistral.DATA_FILES[name]
-    return SentencePieceTokenizer(path) if name == "mistral:spm" else Tekkenizer.from_file(path)
+    return SentencePieceTokenizer(str(path)) if name == "mistral:spm" else Tekkenizer.from_file(str(path))
 
 
 @pytest.mark.parametrize("name", ["mistral:spm", "mistral:tekken"])

@@ -79,10 +79,10 @@ def load_mistral(kind: str, path: Path, name: str | None = None) -> MistralToken
     if kind == "sentencepiece":
         require("sentencepiece", INSTALL, "mistral:spm")
         module = require("mistral_common.tokens.tokenizers.sentencepiece", INSTALL, "mistral:spm")
-        tok = module.SentencePieceTokenizer(path)
+        tok = module.SentencePieceTokenizer(str(path))  # mistral-common 1.5 takes a str, not a Path
         return MistralSpm(name or "mistral:spm", tok, assets.sha256_hex(path.read_bytes()))
     module = require("mistral_common.tokens.tokenizers.tekken", INSTALL, "mistral:tekken")
-    tok = module.Tekkenizer.from_file(path)
+    tok = module.Tekkenizer.from_file(str(path))
     return MistralTekken(name or "mistral:tekken", tok, assets.sha256_hex(path.read_bytes()))
 
 
