@@ -366,6 +366,21 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
     return offerings, base_off
 
 
+def resolutions(book: PriceBook, names: Sequence[str], as_of: date) -> list[tuple[str, str]]:
+    """(name as given, offering it means on `as_of`) for every name that is an alias, a bare id or a dated
+    snapshot id rather than the offering's own `provider/model` id, so a report can say which model it used."""
+    from costcalc.hosts import ALL_HOSTS
+
+    out: dict[str, str] = {}
+    for name in names:
+        if name.endswith(ALL_HOSTS) or name in out:
+            continue
+        ref = book.lookup(name, as_of).ref
+        if ref != name:
+            out[name] = ref
+    return list(out.items())
+
+
 def _ref_or_none(book: PriceBook, name: str) -> str | None:
     """The canonical ref of `name`, or None when this price book (e.g. a user's own) does not have it."""
     from costcalc.errors import UnknownOfferingError
@@ -389,6 +404,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
     offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
+    resolved = resolutions(book, [*models, base], as_of)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
@@ -454,6 +470,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                     as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
                                                             if r.get("calibration")})
     compared = {o.ref for o in offerings}
+    provenance["caveats"] += [{"offering": ref, "kind": "resolved",
+                               "text": f"{name} resolved to {ref} on {as_of}"} for name, ref in resolved]
     provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
                               for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():

@@ -96,11 +96,14 @@ def _script_json(data: dict[str, Any]) -> str:
 def render(matrix: CostMatrix) -> str:
     data = page_data(matrix)
     heading = escape(data["title"])
+    # The caveats are in the HTML itself, so a reader without JavaScript (or a printout) still has them.
+    caveats = "".join(f"<li>{escape(c)}</li>" for c in data["caveats"])
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         f"<title>{heading}</title><style>{_asset('page.css')}</style></head>\n<body>\n"
-        + _asset("page.html").replace("{{heading}}", heading)
+        + _asset("page.html").replace("{{heading}}", heading).replace("{{caveats}}", caveats)
+        .replace("{{caveats_hidden}}", "" if caveats else " hidden")
         + f"\n<script type=\"application/json\" id=\"costcalc-data\">{_script_json(data)}</script>\n"
         f"<script>{_asset('page.js')}</script>\n</body></html>\n"
     )
