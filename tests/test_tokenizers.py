@@ -110,7 +110,7 @@ def test_mistral_ids_equal_mistral_common(name):
 def test_mistral_aliases_count_like_their_own_files(alias, data_file):
     from mistral_common.tokens.tokenizers.sentencepiece import SentencePieceTokenizer
 
-    own = SentencePieceTokenizer(mistral.data_dir() / data_file)
+    own = SentencePieceTokenizer(str(mistral.data_dir() / data_file))
     tok = get_tokenizer(alias)
     assert tok is get_tokenizer("mistral:spm")
     assert [tok.count(t) for t in TEXTS] == [len(own.encode(t, bos=False, eos=False)) for t in TEXTS]
