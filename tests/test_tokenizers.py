@@ -80,7 +80,7 @@ def test_openai_special_looking_text_is_plain(tiktoken_reference):
 def test_openai_rank_files_match_tiktoken_expected_hash(enc):
     expected = {"cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
                 "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"}[enc]
-    assert assets.entry(f"openai:{enc}")["sha256"] == expected
+    assert assets.entry(f"openai:{enc}").sha256 == expected
     assert get_tokenizer(f"openai:{enc}").fingerprint.split("+")[0] == expected  # "+<counting library>" after
 
 

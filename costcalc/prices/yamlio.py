@@ -1,14 +1,18 @@
-"""YAML reading for price data: floats become exact Decimals, and errors point at file:line:column."""
+"""YAML reading for every data file: floats become exact Decimals, errors point at file:line:column, and
+`read_validated` checks a file against its pydantic schema with one problem per line, each with file:line."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from costcalc.errors import PriceTableError
+
+T = TypeVar("T", bound=BaseModel)
 
 # libyaml's parser when PyYAML was built with it (about 10x faster); constructors stay in Python either way.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -56,7 +60,7 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
         return None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
-            found = [v for k, v in node.value if k.value == key]
+            found = [v for k, v in node.value if k.value == str(key)]  # a date key is written ISO
             if not found:
                 break
             node = found[0]
@@ -65,3 +69,47 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
         else:
             break
     return node.start_mark.line + 1
+
+
+def _where(loc: tuple[int | str, ...], table: dict) -> str:
+    """'model 'gpt-4': prices[1].input' from a pydantic location inside a provider file."""
+    parts, i = [], 0
+    if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
+        models = table.get("models") or []
+        model_id = models[loc[1]].get("id") if loc[1] < len(models) and isinstance(models[loc[1]], dict) else None
+        parts.append(f"model {model_id!r}" if model_id else f"models[{loc[1]}]")
+        i = 2
+    path = ""
+    for key in loc[i:]:
+        path += f"[{key}]" if isinstance(key, int) else (f".{key!s}" if path else str(key))
+    return ": ".join([*parts, path] if path else parts)
+
+
+def _validation_problems(path: Path, data: object, node, err: ValidationError) -> list[str]:
+    problems = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e["loc"])
+        line = line_of(node, loc)
+        where = _where(loc, data if isinstance(data, dict) else {})
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown field {loc[-1]!r}; remove it or check its spelling"
+        elif e["type"] == "missing":
+            msg = f"missing required field {loc[-1]!r}"
+        elif "input" in e and e["type"] not in ("model_type",) and not isinstance(e["input"], dict | list):
+            msg = f"{msg} (got {e['input']!r})"
+        problems.append(f"{path}{':' + str(line) if line else ''}: {where + ': ' if where else ''}{msg}")
+    return problems
+
+
+def read_validated(path: Path, schema: type[T]) -> tuple[T | None, object, list[str]]:
+    """A YAML file parsed and validated against a schema: (the model or None, the node tree, problems with
+    file:line). Every data file of pricing/ is read this way."""
+    try:
+        data, node = read_yaml(path)
+    except PriceTableError as e:
+        return None, None, [str(e)]
+    try:
+        return schema.model_validate(data), node, []
+    except ValidationError as e:
+        return None, node, _validation_problems(path, data, node, e)
