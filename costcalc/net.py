@@ -44,5 +44,10 @@ def pool(settings: HttpSettings, user_agent: str, check_redirect: Callable[[str]
                    allowed_methods=None,
                    backoff_factor=settings.backoff, backoff_max=settings.max_wait,
                    respect_retry_after_header=True, raise_on_status=False)
-    return urllib3.PoolManager(retries=retry, timeout=urllib3.Timeout(total=settings.timeout), maxsize=16,
-                               headers={"User-Agent": user_agent})
+    class _Pool(urllib3.PoolManager):
+        def urlopen(self, method, url, redirect=True, **kw):
+            kw.setdefault("retries", retry)  # urllib3 2.0 gives a redirect a default Retry, not the pool's
+            return super().urlopen(method, url, redirect, **kw)
+
+    return _Pool(retries=retry, timeout=urllib3.Timeout(total=settings.timeout), maxsize=16,
+                 headers={"User-Agent": user_agent})
