@@ -16,6 +16,8 @@ from typing import Any
 from costcalc.prices.schema import ProviderTable
 from costcalc.refresh.errors import ApplyError
 
+PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # written unquoted; any other string is double-quoted
+
 
 @dataclass(frozen=True)
 class NewEntry:
@@ -49,7 +51,7 @@ def _node(value: object) -> object:
         seq = CommentedSeq(_node(v) for v in value)
         seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
+    if isinstance(value, str) and not PLAIN.fullmatch(value):
         return DoubleQuotedScalarString(value)
     return value
 

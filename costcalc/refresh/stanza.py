@@ -8,10 +8,10 @@ tokenizer) is marked for the reviewer in a comment; nothing is invented.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from decimal import Decimal
 
+from costcalc.refresh.apply import PLAIN
 from costcalc.refresh.model import NewModel
 
 # Billing provider (or Bedrock id prefix) -> the tokenizer its current models most likely use; a reviewer checks.
@@ -27,7 +27,7 @@ def yaml_scalar(value: object) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
+    if isinstance(value, str) and PLAIN.fullmatch(value):
         return value
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
 
