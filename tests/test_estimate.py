@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -236,8 +238,6 @@ def test_two_workers_equal_one_worker_and_the_reference(tmp_path, monkeypatch):
     assert one.skipped.examples == [f"{tmp_path / 'a.jsonl'}:451: no string field 'text'"]
 
     # The reference: each record and row on its own, each text file whole, with the reference libraries.
-    import csv
-
     rows = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8", newline="")))
     documents = [r["text"] for r in records if "text" in r] + [r["text"] for r in rows]
     by = {o.offering: o for o in one.offerings}
@@ -247,6 +247,14 @@ def test_two_workers_equal_one_worker_and_the_reference(tmp_path, monkeypatch):
     assert by["mistral/mistral-large-2407"].tokens == _direct("mistral:spm", [*documents, *texts.values()])
     assert one.totals.documents == len(documents) + 2
     assert one.totals.chars == sum(len(t) for t in [*documents, *texts.values()])
+
+    # A piece that travels with its bytes (to a remote Dask cluster) counts the same as one read from the file.
+    for piece in pieces[::7]:
+        with open(piece.path, "rb") as f:
+            f.seek(piece.start)
+            carried = replace(piece, data=f.read(piece.end - piece.start))
+        args = ([CL100K, "mistral:spm"], est.ReadOptions(), 0.5, 3)
+        assert est.count_piece(carried, *args) == est.count_piece(piece, *args)
 
     # One piece per file gives the same result.
     monkeypatch.setattr(est, "PIECE_BYTES", 1 << 30)
