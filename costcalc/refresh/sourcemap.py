@@ -42,12 +42,12 @@ class _Upstream(BaseModel):
     litellm: Id | None = None
     openrouter: Id | None = None
     genai_prices: Id | None = Field(default=None, alias="genai-prices")
-    unmapped: Reason | None = None
+    unmapped: str | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> _Upstream:
         ids = [self.litellm, self.openrouter, self.genai_prices]
-        if self.unmapped is not None and any(ids):
+        if self.unmapped is not None and (any(ids) or len(self.unmapped) < 5):
             raise ValueError("`unmapped` takes a reason and stands alone, e.g. {unmapped: \"retired before the "
                              "sources listed it\"}")
         if self.unmapped is None and not any(ids):
