@@ -32,63 +32,6 @@ if TYPE_CHECKING:
     from costcalc.prices import Offering, PriceBook, Quote
 
 
-# The published comparison that `costcalc report` reproduces by default (DESIGN.md section 1).
-PUBLISHED_DEFAULT = {
-    "language": "it",
-    "as_of": date(2023, 12, 14),
-    "base": "mistral/mistral-medium",
-    "models": [
-        "mistral/mistral-medium",
-        "aws-bedrock/anthropic.claude-v2",
-        "openai/gpt-4-1106-preview",
-        "openai/gpt-3.5-turbo-1106",
-        "aws-bedrock/amazon.titan-text-express-v1",
-        "aws-bedrock/meta.llama2-70b-chat-v1",
-        "aws-bedrock/meta.llama2-13b-chat-v1",
-    ],
-    # cost(Mistral Medium) / cost(other), Italian input, as published
-    "ratios": {
-        "aws-bedrock/anthropic.claude-v2": 0.33,
-        "openai/gpt-4-1106-preview": 0.31,
-        "openai/gpt-3.5-turbo-1106": 3.1,
-        "aws-bedrock/amazon.titan-text-express-v1": 2.1,
-        "aws-bedrock/meta.llama2-70b-chat-v1": 1.53,
-        "aws-bedrock/meta.llama2-13b-chat-v1": 4.0,
-    },
-}
-
-# `--preset current` is computed from the tables on the as-of date (`current_preset`): per provider, the newest
-# model of each class on sale that day. The base is OpenAI's flagship (a public tokenizer, so every ratio has at
-# least one exact side).
-PRESET_CURRENT = {"providers": ("openai", "anthropic", "google", "mistral", "aws-bedrock"),
-                  "classes": ("flagship", "mid", "small"), "base_provider": "openai"}
-
-
-def current_preset(as_of: str | date | None = None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
-    """The models and base of `--preset current` on `as_of` (default today): per provider, the newest model of
-    each class (flagship, mid, small) on sale that day. A new model in the tables joins it with no code change;
-    a retired one leaves it."""
-    from costcalc.prices import load_prices
-
-    book = load_prices(as_of=as_of, path=pricing_dir)
-    chosen = book.newest_by_class(PRESET_CURRENT["classes"], providers=PRESET_CURRENT["providers"])
-    if not chosen:
-        raise InputError(f"no model in the price tables has a class and is on sale on {book.as_of}",
-                         "give models a class (flagship, mid, small) in pricing/providers/*.yaml, or pass -m")
-    base = next((o for o in chosen if o.provider.provider == PRESET_CURRENT["base_provider"]), chosen[0])
-    return {"models": [o.ref for o in chosen], "base": base.ref, "as_of": book.as_of,
-            "classes": {o.ref: o.model.class_ for o in chosen}}
-
-
-# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
-DEFINITIONS = {
-    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
-            "currency, under the stated workload",
-    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
-    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
-}
-
-
 def _ratio(cost: Decimal, base_cost: Decimal) -> float:
     """cost(offering) / cost(base); infinite when the base is free and the offering is not."""
     if base_cost:
@@ -342,7 +285,7 @@ class CostMatrix:
 
 def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
                all_hosts: bool = False) -> tuple[list[Offering], Offering]:
-    from costcalc.hosts import ALL_HOSTS, ModelIndex
+    from costcalc.prices.models import ALL_HOSTS, ModelIndex
 
     if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
         index = ModelIndex.of(book)
@@ -460,6 +403,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
         provenance["tokenizers"][name]["calibration"] = per_language
     provenance.update(_genre_provenance(corpus, genres))
     published = None
+    from costcalc.presets import PUBLISHED_DEFAULT
+
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
             and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
         published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
@@ -625,7 +570,8 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     from costcalc._paths import optional_tokenizers_dir
     from costcalc.cache import ResultCache
     from costcalc.corpus import load_corpus, source_digest
-    from costcalc.prices import default_pricing_dir, parse_date
+    from costcalc.dates import parse_date
+    from costcalc.prices import default_pricing_dir
     from costcalc.prices.version import table_version
 
     plan = presets.resolve(preset, language, models, base, as_of, pricing_dir)
@@ -712,9 +658,9 @@ def _result_key(*inputs: Any) -> str:
     manifest) and the versions of the tokenizer libraries: a code change or an upgrade gives a new key."""
     import hashlib
 
-    from costcalc import __version__
     from costcalc.cache import code_fingerprint, library_versions
 
-    digest = hashlib.sha256(f"{__version__}|{code_fingerprint()}|{library_versions()}|".encode())
+    # the code fingerprint covers costcalc/__init__.py, where the version is
+    digest = hashlib.sha256(f"{code_fingerprint()}|{library_versions()}|".encode())
     digest.update(repr(inputs).encode())
     return digest.hexdigest()

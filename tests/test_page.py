@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.costing import compute, current_preset
+from costcalc.costing import compute
+from costcalc.presets import current_preset
 
 CURRENT = ["report", "--preset", "current", "-l", "it", "-l", "ja", "--workers", "1"]
 # The preset follows the price tables: take its small OpenAI and Anthropic models rather than naming them.

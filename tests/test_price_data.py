@@ -125,7 +125,7 @@ def confidence_problems(book) -> list[str]:
 
 
 def test_every_preset_resolves_to_models_on_sale():
-    from costcalc.costing import PRESET_CURRENT, PUBLISHED_DEFAULT, current_preset
+    from costcalc.presets import PRESET_CURRENT, PUBLISHED_DEFAULT, current_preset
 
     published = load_prices(as_of=PUBLISHED_DEFAULT["as_of"])
     for ref in PUBLISHED_DEFAULT["models"]:

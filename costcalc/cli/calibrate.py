@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from costcalc.cli._options import format_option, pricing_dir_option
+from costcalc.cli._options import corpus_option, format_option, pricing_dir_option
 from costcalc.cli._output import emit
 
 EXAMPLES = """
@@ -53,7 +53,7 @@ def _vendor_command(vendor: str, help_text: str, extra=()):
     @calibrate.command(vendor, help=help_text, epilog=EXAMPLES)
     @_write_options
     @click.option("-l", "--language", "languages", multiple=True, help="Only these corpus languages (repeatable).")
-    @click.option("--corpus", default="bundled", show_default=True, help="Corpus to count (name or directory).")
+    @corpus_option
     @click.option("--api-base", default=None, help="Another endpoint (a proxy, or a test server).")
     @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
                   help="Requests in flight at once.")

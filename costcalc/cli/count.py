@@ -25,6 +25,7 @@ from costcalc.cli._options import (
     as_of_option,
     calibrations_option,
     currency_option,
+    errors_option,
     format_option,
     prices_option,
     pricing_dir_option,
@@ -88,8 +89,7 @@ def _check_stdin() -> bool:
 @currency_option()
 @pricing_dir_option
 @prices_option
-@click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
-              help="Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
+@errors_option("Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
 @click.option("-l", "--language", default=None,
               help="Language of the text: closed tokenizers (Claude, Gemini, ...) then use that language's "
                    "calibration instead of the language-agnostic one.")

@@ -10,9 +10,11 @@ from costcalc.cli._options import (
     as_of_option,
     calibrations_option,
     currency_option,
+    errors_option,
     format_option,
     prices_option,
     pricing_dir_option,
+    workers_option,
 )
 from costcalc.cli._output import emit
 
@@ -32,13 +34,12 @@ from costcalc.cli._output import emit
 @click.option("--scheduler", help="Dask scheduler address (default with --engine dask: a LocalCluster).")
 @click.option("--scheduler-timeout", type=click.FloatRange(0.1, 600), default=10, show_default=True,
               help="Seconds to wait for the Dask scheduler before giving up.")
-@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Processes (default: all cores).")
+@workers_option
 @as_of_option()
 @currency_option(default="USD", help="Report currency (converted at the ECB rate of the as-of date).")
 @click.option("--direction", type=click.Choice(["input", "output"]), default="input", show_default=True,
               help="Price the text as input (prompts) or as output (completions).")
-@click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
-              help="Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
+@errors_option("Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
 @click.option("--strict", is_flag=True, help="Fail on the first unreadable file or record instead of skipping it.")
 @click.option("-l", "--language", default=None,
               help="Language of the files: closed tokenizers (Claude, Gemini, ...) use its calibration.")
@@ -101,6 +102,6 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
 
 def _flagships(as_of, pricing_dir) -> list[str]:
     """The flagships of `report --preset current` on the as-of date."""
-    from costcalc.costing import current_preset
+    from costcalc.presets import current_preset
 
     return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]

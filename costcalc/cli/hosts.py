@@ -7,8 +7,16 @@ from decimal import Decimal
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option, workload_options
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import (
+    as_of_option,
+    corpus_option,
+    currency_option,
+    format_option,
+    pricing_dir_option,
+    workers_option,
+    workload_options,
+)
+from costcalc.cli._output import emit
 
 COST_PLACES = Decimal("0.000001")
 PRICE_COLUMNS = ["input", "output", "cached_input", "batch_input", "batch_output"]
@@ -18,17 +26,14 @@ HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input
 
 @click.command()
 @click.argument("model")
-@click.option("--as-of", type=DATE, default=None, help="Hosts and prices on this date (default: today).")
+@as_of_option(help="Hosts and prices on this date (default: today).")
 @click.option("--history", is_flag=True, help="Each host's dated prices instead of one date.")
 @click.option("-l", "--language", "languages", multiple=True,
               help="Language of the content (BCP-47, repeatable), or 'all'. Default: en.")
 @workload_options
-@click.option("--currency", type=click.Choice(["USD", "EUR"], case_sensitive=False), default="USD",
-              show_default=True, callback=lambda c, p, v: v.upper(),
-              help="Convert prices at the ECB rate of the as-of date.")
-@click.option("--corpus", default="bundled", show_default=True,
-              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@currency_option(default="USD", help="Convert prices at the ECB rate of the as-of date.")
+@corpus_option
+@workers_option
 @format_option()
 @pricing_dir_option
 def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, ...], direction: str,

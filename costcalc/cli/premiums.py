@@ -6,21 +6,20 @@ from pathlib import Path
 
 import click
 
-from costcalc.cli._options import format_option
+from costcalc.cli._options import corpus_option, format_option, plot_option, workers_option
 from costcalc.cli._output import emit
 from costcalc.cli._progress import ProgressBar
 
 
 @click.command()
-@click.option("--corpus", default="bundled", show_default=True,
-              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
+@corpus_option
 @click.option("-t", "--tokenizer", "tokenizers", multiple=True,
               help="Tokenizer registry name (repeatable). Default: every exact tokenizer that is installed.")
 @click.option("-l", "--language", "languages", multiple=True, help="Language (repeatable). Default: all.")
 @click.option("--reference", default="en", show_default=True, help="Language the others are compared with.")
 @format_option()
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PNG heatmap.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@plot_option
+@workers_option
 def premiums(corpus: str, tokenizers: tuple[str, ...], languages: tuple[str, ...], reference: str, fmt: str,
              plot: Path | None, workers: int | None) -> None:
     """Token premium per language: tokens(L) / tokens(reference) on the same content.

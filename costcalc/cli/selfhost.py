@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option, workload_options
-from costcalc.cli._output import emit, format_option
+from costcalc.cli._options import as_of_option, format_option, pricing_dir_option, workload_options
+from costcalc.cli._output import emit
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -26,7 +26,7 @@ FOUR_PLACES = Decimal("0.0001")
 @click.option("--utilisation", type=Decimal, default=Decimal(1), show_default=True,
               help="Share of paid GPU time spent serving, in (0, 1].")
 @click.option("--tokens-per-month", type=Decimal, default=None, help="Monthly volume to price, in tokens.")
-@click.option("--as-of", type=DATE, default=None, help="GPU and API prices on this date (default: today).")
+@as_of_option(help="GPU and API prices on this date (default: today).")
 @workload_options
 @format_option()
 @pricing_dir_option

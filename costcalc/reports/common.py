@@ -13,6 +13,14 @@ __all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
 
+# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
+DEFINITIONS = {
+    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
+            "currency, under the stated workload",
+    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
+    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
+}
+
 
 def inverse(ratio: float) -> float:
     """cost(base) / cost(offering) from a ratio cost(offering) / cost(base)."""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from costcalc.costing import DEFINITIONS
 from costcalc.jsonable import dumps
-from costcalc.reports.common import caveats, published_rows
+from costcalc.reports.common import DEFINITIONS, caveats, published_rows
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
