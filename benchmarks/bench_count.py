@@ -2,9 +2,11 @@
 """Throughput of costcalc's counting path vs the raw tokenizer library, and peak memory of `costcalc count`.
 
 For each shipped tokenizer, on the same text in the same run (medians of --runs runs):
-  call    tok.count(sample) vs the raw library's own encode on a 2 MB multilingual sample
+  call    tok.count(sample) vs the raw library's own encode, on an object of its own (tiktoken.get_encoding for
+          OpenAI's encodings), on a 2 MB multilingual sample
   stream  costcalc.tokenizers.stream.count_stream over a >= 20 MB multilingual file (what `costcalc count`
-          does: line-boundary chunks, batch API) vs the raw library encoding the same file block by block
+          does: line-boundary chunks, batch API) vs the raw library encoding the whole file in one call;
+          both on one thread, counts checked equal
 Ratio = raw time / our time (>= 1 means we are as fast or faster; target >= 0.9).
 Then, against raw tiktoken (`tiktoken.get_encoding(...).encode_ordinary`, loaded from the same rank files), on
 one core, counts checked equal:
@@ -42,7 +44,6 @@ from costcalc.tokenizers.stream import count_stream  # noqa: E402
 
 SHIPPED = ["openai:cl100k_base", "openai:o200k_base", "mistral:spm", "mistral:tekken", "anthropic:claude-2",
            "meta:llama-2", "meta:llama-3", "meta:llama-4"]
-BLOCK = 1 << 20
 
 
 def seed_text() -> str:
@@ -79,9 +80,18 @@ def make_file(path: Path, seed: str, megabytes: int) -> Path:
 
 
 def raw_encoder(name: str, tok) -> Callable[[str], int]:
-    """The library's own encode call for `name`, as a user of that library would write it."""
-    if name.startswith("openai:") or name in ("meta:llama-3", "meta:llama-4"):
-        enc = tok.encoding  # a plain tiktoken.Encoding
+    """The library's own encode call for `name`, as a user of that library would write it, on an object of its
+    own (never the one costcalc counts with): tiktoken.get_encoding for OpenAI's encodings (TIKTOKEN_CACHE_DIR
+    must hold the rank files, see tiktoken_cache), a fresh tiktoken.Encoding from the same ranks for Llama 3/4."""
+    if name.startswith("openai:"):
+        enc = raw_tiktoken(name.split(":", 1)[1])
+        return lambda s: len(enc.encode_ordinary(s))
+    if name in ("meta:llama-3", "meta:llama-4"):
+        import tiktoken
+
+        ours = tok.encoding
+        enc = tiktoken.Encoding(f"raw-{name}", pat_str=ours._pat_str, mergeable_ranks=dict(ours._mergeable_ranks),
+                                special_tokens=dict(ours._special_tokens))
         return lambda s: len(enc.encode_ordinary(s))
     if name.startswith("mistral:"):
         own = tok.tokenizer  # mistral-common's SentencePieceTokenizer / Tekkenizer
@@ -122,38 +132,35 @@ def paired_medians(ours: Callable[[], object], raw: Callable[[], object], runs: 
 
 
 def raw_over_file(path: Path, encode: Callable[[str], int]) -> int:
-    total = 0
-    with path.open("rb") as f:
-        tail = b""
-        while block := f.read(BLOCK):
-            data = tail + block
-            cut = data.rfind(b"\n") + 1 or len(data)
-            total += encode(data[:cut].decode("utf-8"))
-            tail = data[cut:]
-        if tail:
-            total += encode(tail.decode("utf-8"))
-    return total
+    """The raw library on the whole file, as its user would count it: read, decode, one encode call (cutting the
+    text anywhere else would change SentencePiece counts, and this is the count costcalc must equal)."""
+    return encode(path.read_bytes().decode("utf-8"))
 
 
 def bench_throughput(names: list[str], path: Path, runs: int) -> None:
+    """Both sides on one thread, so the ratio compares counting code, not thread counts; counts checked equal."""
+    from costcalc.tokenizers.base import threads
+
     text = path.read_text(encoding="utf-8")
     sample = text[: 2 * 1024 * 1024]
     size_mb = path.stat().st_size / 2**20
-    print(f"throughput: file {size_mb:.1f} MB, sample {len(sample.encode()) / 2**20:.1f} MB, median of {runs}")
+    print(f"throughput: file {size_mb:.1f} MB, sample {len(sample.encode()) / 2**20:.1f} MB, one thread on both "
+          f"sides, median of {runs}")
     print(f"{'tokenizer':20} {'call MB/s':>10} {'raw MB/s':>9} {'ratio':>6} {'stream MB/s':>12} "
           f"{'raw MB/s':>9} {'ratio':>6}")
     sample_mb = len(sample.encode()) / 2**20
     for name in names:
         tok = get_tokenizer(name)
         raw = raw_encoder(name, tok)
-        assert tok.count(sample) == raw(sample)
+        assert tok.count(sample) == raw(sample), name
         ours_call, raw_call = paired_medians(lambda tok=tok: tok.count(sample), lambda raw=raw: raw(sample), runs,
                                              lambda tok=tok: cold(tok))
 
         def stream(tok=tok) -> int:
-            with path.open("rb") as f:
+            with path.open("rb") as f, threads(1):
                 return count_stream([tok], f, str(path))[0][0]
 
+        assert stream() == raw_over_file(path, raw), name
         ours_stream, raw_stream = paired_medians(stream, lambda raw=raw: raw_over_file(path, raw), runs,
                                                  lambda tok=tok: cold(tok))
         print(f"{name:20} {sample_mb / ours_call:10.2f} {sample_mb / raw_call:9.2f} {raw_call / ours_call:6.2f} "
@@ -285,10 +292,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="costcalc-bench-") as tmp:
         seed = seed_text()
         medium = make_file(Path(tmp) / "multilingual-20mb.txt", seed, args.mb)
-        if not args.skip_throughput:
-            bench_throughput(args.only.split(","), medium, args.runs)
         cache = tiktoken_cache(Path(tmp) / "tiktoken-cache")
         os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+        if not args.skip_throughput:
+            bench_throughput(args.only.split(","), medium, args.runs)
         affinity = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
         one_core()
         bench_vs_tiktoken(medium, args.runs)

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from costcalc.errors import InputError, UsageError
+from costcalc.errors import InputError, NoPriceError, UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -201,6 +201,7 @@ class CostMatrix:
     published: dict[str, Any] | None = field(default=None)
     genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
     documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
+    price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
 
     def row(self, language: str, offering: str) -> dict[str, Any]:
         return self._by_key[(language, offering)]
@@ -309,6 +310,21 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
     return offerings, base_off
 
 
+def resolutions(book: PriceBook, names: Sequence[str], as_of: date) -> list[tuple[str, str]]:
+    """(name as given, offering it means on `as_of`) for every name that is an alias, a bare id or a dated
+    snapshot id rather than the offering's own `provider/model` id, so a report can say which model it used."""
+    from costcalc.hosts import ALL_HOSTS
+
+    out: dict[str, str] = {}
+    for name in names:
+        if name.endswith(ALL_HOSTS) or name in out:
+            continue
+        ref = book.lookup(name, as_of).ref
+        if ref != name:
+            out[name] = ref
+    return list(out.items())
+
+
 def _ref_or_none(book: PriceBook, name: str) -> str | None:
     """The canonical ref of `name`, or None when this price book (e.g. a user's own) does not have it."""
     from costcalc.errors import UnknownOfferingError
@@ -332,6 +348,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
     offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
+    resolved = resolutions(book, [*models, base], as_of)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
@@ -397,6 +414,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                     as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
                                                             if r.get("calibration")})
     compared = {o.ref for o in offerings}
+    provenance["caveats"] += [{"offering": ref, "kind": "resolved",
+                               "text": f"{name} resolved to {ref} on {as_of}"} for name, ref in resolved]
     provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
                               for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():
@@ -414,7 +433,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                  "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
                                 for lang in sorted({*languages, reference})} for t in tokenizer_names}}
     return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
-                      [o.ref for o in offerings], published, by_genre, documents)
+                      [o.ref for o in offerings], published, by_genre, documents,
+                      price_history(offerings, as_of, currency))
 
 
 def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -487,6 +507,41 @@ def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str
     return out
 
 
+def price_info(q: Quote) -> dict[str, Any]:
+    """What an offering's price entry says on the quote's day, in the report currency, with its sources."""
+    return {"effective_from": q.entry.from_, "billed_currency": q.billed_currency,
+            "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
+            "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
+            "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
+            "note": q.entry.note, "prices": dict(q.prices), "tiers": list(q.tiers), "derived": dict(q.derived),
+            "batch_factor": next((r.factor for r in q.rules if r.kind == "batch"), None),
+            "regional_uplift": q.regional_uplift}
+
+
+def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> dict[str, Any]:
+    """The prices of each offering on every day up to `as_of` on which one of them changed (a new entry, a
+    retirement, a provider rule such as batch pricing starting or ending), for the HTML page's as-of choice.
+    Per offering only the days its price differs from the day before are kept:
+    {"dates": [...], "offerings": {ref: [{"from", "price" (price_info or None), "why"}]}}."""
+    rules = [r for off in offerings for r in off.provider.rules if r.covers(off.model.id)]
+    starts = ({e.from_ for off in offerings for e in off.model.prices} | {off.model.until for off in offerings}
+              | {r.from_ for r in rules} | {r.until for r in rules})
+    days = sorted({day for day in starts if day and day <= as_of} | {as_of})
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for off in offerings:
+        kept = changes.setdefault(off.ref, [])
+        for day in days:
+            try:
+                info, why = price_info(off.price(day, currency)), None
+            except NoPriceError as err:  # not yet priced, or retired: say which, without the day asked about
+                info = None
+                why = err.message if day >= off.first_priced else f"first priced on {off.first_priced}"
+            if not kept or (kept[-1]["price"], kept[-1]["why"]) != (info, why):
+                kept.append({"from": day, "price": info, "why": why})
+    changed = {c["from"] for kept in changes.values() for c in kept}
+    return {"dates": [day for day in days if day in changed or day == as_of], "offerings": changes}
+
+
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
                 exact: dict[str, bool], as_of: date, currency: str, workload: Workload,
                 reference: str) -> dict[str, Any]:
@@ -507,16 +562,9 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
                    "languages": len(corpus.languages), "documents": len(corpus.doc_ids)},
         "tokenizers": tokenizers,
         "offerings": {
-            ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
-                  "context_window": off.model.context_window,
-                  "effective_from": q.entry.from_, "billed_currency": q.billed_currency,
-                  "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
-                  "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
-                  "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
-                  "note": q.entry.note, "prices": dict(q.prices), "tiers": list(q.tiers), "derived": dict(q.derived),
-                  "batch_factor": next((r.factor for r in q.rules if r.kind == "batch"), None),
-                  "regional_uplift": q.regional_uplift}
-            for off in offerings for ref, q in [(off.ref, quotes[off.ref])]
+            off.ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
+                      "context_window": off.model.context_window, **price_info(quotes[off.ref])}
+            for off in offerings
         },
         "fx_source": book.fx.source,
         "left_out": [],

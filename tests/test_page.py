@@ -341,3 +341,69 @@ def test_a_calibrated_estimate_names_its_calibration_per_language(page, run, tmp
     _open(page, path)
     page.focus("#cost-table td[data-offering='test/m2']")
     assert f"calibrated for Italian: {label}" in page.inner_text("#tip")
+
+
+HISTORY = ["report", "-m", "openai/gpt-4o", "-m", "openai/gpt-4", "-m", "mistral/mistral-medium-2312",
+           "-m", "anthropic/claude-3-5-sonnet-20241022", "--base", "openai/gpt-4", "-l", "it", "-l", "ja",
+           "--as-of", "2024-12-01", "--workers", "1"]
+
+
+@pytest.fixture(scope="module")
+def history_page(tmp_path_factory):
+    """A page whose offerings changed price (and came on sale) on several days before its as-of date; Mistral
+    billed in EUR then, so every day also has its own exchange rate."""
+    from click.testing import CliRunner
+
+    from costcalc.cli import cli
+
+    path = tmp_path_factory.mktemp("history") / "page.html"
+    env = {"COSTCALC_CACHE_DIR": str(tmp_path_factory.mktemp("history-cache"))}
+    result = CliRunner().invoke(cli, [*HISTORY, "--format", "html", "-o", str(path)], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _cli_on(run, day: str, offerings: list[str]) -> dict:
+    models = [x for ref in offerings for x in ("-m", ref)]
+    result = run("report", *models, "--base", "openai/gpt-4", "-l", "it", "-l", "ja", "--as-of", day,
+                 "--workers", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_every_as_of_choice_matches_the_cli_json_of_that_date(page, history_page, run):
+    """Each date the page offers: the offerings on sale that day equal `costcalc report --as-of DAY` for them;
+    the others say they had no price yet."""
+    _open(page, history_page)
+    choices = page.eval_on_selector_all("#as-of option", "os => os.map(o => o.value)")
+    assert choices[0] == "2024-12-01" and "2024-05-13" in choices and "2023-12-11" in choices
+    for day in choices:
+        if day < "2023-12-11":
+            continue  # before Mistral Medium's first price: checked below
+        page.select_option("#as-of", day)
+        assert page.evaluate("location.hash") == ("" if day == "2024-12-01" else f"#as-of={day}")
+        on_sale = [r for r in ("openai/gpt-4o", "openai/gpt-4", "mistral/mistral-medium-2312",
+                               "anthropic/claude-3-5-sonnet-20241022")
+                   if page.get_attribute(f'#cost-table td[data-language="it"][data-offering="{r}"]', "data-cost")]
+        payload = _cli_on(run, day, on_sale)
+        assert payload["provenance"]["as_of"] == day
+        _assert_matches_json(page, payload)
+        assert f"prices as of {day}" in page.inner_text("#heading")
+    page.select_option("#as-of", "2024-05-13")
+    cell = page.locator('#cost-table td[data-language="it"][data-offering="anthropic/claude-3-5-sonnet-20241022"]')
+    assert cell.inner_text() == "n/a"
+    cell.focus()
+    assert "no price on 2024-05-13: first priced on 2024-10-22" in page.inner_text("#tip")
+    assert "caveats listed below are those of the report's date, 2024-12-01" in page.inner_text("#messages")
+
+
+def test_an_as_of_date_in_the_link_reopens_and_a_bad_one_falls_back_visibly(page, history_page):
+    _open(page, history_page, "#as-of=2024-05-13")
+    assert page.input_value("#as-of") == "2024-05-13"
+    _open(page, history_page, "#as-of=2024-06-30")
+    assert page.input_value("#as-of") == "2024-05-13"
+    assert "as-of “2024-06-30” (not one of this page's dates" in page.inner_text("#messages")
+    for bad in ("2031-01-01", "yesterday", "1999-01-01"):
+        _open(page, history_page, f"#as-of={bad}")
+        assert page.input_value("#as-of") == "2024-12-01", bad
+        assert f"as-of “{bad}” (this page has prices from" in page.inner_text("#messages")

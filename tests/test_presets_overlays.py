@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import textwrap
 from decimal import Decimal
@@ -167,3 +169,32 @@ def test_readme_overlay_example_works(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert {r["offering"] for r in data["absolute"]} == {"openai/my-finetune", "openai/gpt-4o"}
+
+
+def test_csv_carries_the_preset_on_every_row(run):
+    rows = list(csv.DictReader(io.StringIO(run("report", "-l", "de", "--format", "csv").stdout)))
+    assert rows and {r["preset"] for r in rows} == {
+        "Preset published-2023-12-14: " + rows[0]["preset"].split(": ", 1)[1]}
+    assert "Overridden by options: languages." in rows[0]["preset"]
+    assert "--preset current" in rows[0]["preset"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json", "html"])
+def test_a_model_named_by_alias_says_which_model_it_resolved_to(run, fmt):
+    args = ["report", "-m", "mistral-medium", "-m", "openai/gpt-4", "--base", "openai/gpt-4", "--as-of", "2024-03-01"]
+    result = run(*args, "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "mistral-medium resolved to mistral/mistral-medium-2312 on 2024-03-01" in result.stdout
+    assert "openai/gpt-4 resolved" not in result.stdout  # its own id: nothing to say
+
+
+def test_page_shows_its_caveats_without_javascript(run):
+    """The caveats are in the HTML, not only written by the script (readers without JavaScript, printouts)."""
+    import re
+
+    page = run("report", "--format", "html").stdout
+    body = page.split("<script", 1)[0]
+    items = re.findall(r'<ul id="caveats">(.*?)</ul>', body, re.S)
+    assert items and "Preset published-2023-12-14" in items[0]
+    assert "token counts are an estimate" in items[0]
+    assert 'id="caveats-section" hidden' not in body

@@ -1,5 +1,6 @@
 """CSV report: one row per (language, offering) with its ratio to the base, cost, provenance columns and a notes
-column carrying every caveat that applies to the row. Money to 6 significant digits (JSON has full precision)."""
+column carrying every caveat that applies to the row, and the preset (what it is, what options overrode) on
+every row. Money to 6 significant digits (JSON has full precision)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from costcalc.reports.common import money, row_notes
+from costcalc.reports.common import money, preset_note, row_notes
 
 if TYPE_CHECKING:
     from costcalc.costing import CostMatrix
@@ -15,11 +16,12 @@ if TYPE_CHECKING:
 COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
            "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",
            "effective_from", "source", "price_table", "as_of", "corpus_sha256", "context_window", "context_chars",
-           "context_vs_en", "genre", "calibration", "notes"]
+           "context_vs_en", "genre", "calibration", "preset", "notes"]
 
 
 def render(matrix: CostMatrix) -> str:
     prov = matrix.provenance
+    preset = preset_note(matrix)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -31,6 +33,7 @@ def render(matrix: CostMatrix) -> str:
                    context_vs_en="" if row["context_vs_en"] is None else f"{row['context_vs_en']:.6f}",
                    ratio=f"{row['ratio']:.6f}", tokens_per_1m_chars=f"{row['tokens_per_1m_chars']:.1f}",
                    premium=f"{row['premium']:.6f}", cost=money(row["cost"]), input_price=money(row["input_price"]),
-                   output_price=money(row["output_price"]), notes=row_notes(matrix, row["offering"]))
+                   output_price=money(row["output_price"]), preset=preset,
+                   notes=row_notes(matrix, row["offering"]))
         writer.writerow(row)
     return buf.getvalue()

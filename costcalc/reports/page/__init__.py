@@ -33,6 +33,33 @@ def _tokenizer_label(tokenizer: str, exact: bool) -> str:
     return f"estimate: the vendor's tokenizer is not public; counted with {tokenizer}"
 
 
+def _price_fields(info: dict[str, Any]) -> dict[str, Any]:
+    """The parts of an offering the page reprices when another as-of date is chosen (costing.price_info)."""
+    return {
+        "unit": info["unit"], "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
+        "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},
+        "batch_factor": info.get("batch_factor"), "regional_uplift": info.get("regional_uplift"),
+        "effective_from": info["effective_from"],
+        "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
+        "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
+        "source": info["source"], "sources": info.get("sources") or [],
+        "confidence": info["confidence"], "note": info["note"],
+    }
+
+
+def _as_of_choices(matrix: CostMatrix) -> dict[str, Any]:
+    """The dates the page can show prices for, each offering's price from each of them (None and why where it
+    had none), and what changed on each date."""
+    history = matrix.price_history or {"dates": [matrix.provenance["as_of"]], "offerings": {}}
+    changes = {ref: [{"from": c["from"], "why": c["why"],
+                      "price": _price_fields(c["price"]) if c["price"] is not None else None} for c in kept]
+               for ref, kept in history["offerings"].items()}
+    what = {str(day): sorted(ref for ref, kept in changes.items() for c in kept if c["from"] == day)
+            for day in history["dates"]}
+    return {"as_of_choices": [{"date": day, "changed": what[str(day)]} for day in history["dates"]],
+            "price_history": changes}
+
+
 def page_data(matrix: CostMatrix) -> dict[str, Any]:
     """Everything the page needs, as plain JSON values."""
     prov = matrix.provenance
@@ -45,15 +72,7 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
             "tokenizer": info["tokenizer"], "exact": tok["exact"],
             "counting": _tokenizer_label(info["tokenizer"], tok["exact"]),
             "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
-            "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), "unit": info["unit"],
-            "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
-            "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},
-            "batch_factor": info.get("batch_factor"), "regional_uplift": info.get("regional_uplift"),
-            "effective_from": info["effective_from"],
-            "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
-            "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
-            "source": info["source"], "sources": info.get("sources") or [],
-            "confidence": info["confidence"], "note": info["note"],
+            "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), **_price_fields(info),
         })
     languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))
     return {
@@ -70,6 +89,7 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
         "view": {"languages": matrix.languages, "offerings": matrix.offerings, "base": matrix.base,
                  "workload": prov.get("workload_parameters", {}), "genres": prov.get("genre_weights")},
         "left_out": prov.get("left_out", []),
+        **_as_of_choices(matrix),
         "caveats": _caveats(matrix),
     }
 
@@ -96,11 +116,14 @@ def _script_json(data: dict[str, Any]) -> str:
 def render(matrix: CostMatrix) -> str:
     data = page_data(matrix)
     heading = escape(data["title"])
+    # The caveats are in the HTML itself, so a reader without JavaScript (or a printout) still has them.
+    caveats = "".join(f"<li>{escape(c)}</li>" for c in data["caveats"])
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         f"<title>{heading}</title><style>{_asset('page.css')}</style></head>\n<body>\n"
-        + _asset("page.html").replace("{{heading}}", heading)
+        + _asset("page.html").replace("{{heading}}", heading).replace("{{caveats}}", caveats)
+        .replace("{{caveats_hidden}}", "" if caveats else " hidden")
         + f"\n<script type=\"application/json\" id=\"costcalc-data\">{_script_json(data)}</script>\n"
         f"<script>{_asset('page.js')}</script>\n</body></html>\n"
     )

@@ -4,7 +4,17 @@
 (function () {
   const D = JSON.parse(document.getElementById("costcalc-data").textContent);
   const $ = (id) => document.getElementById(id);
-  const OFF = new Map(D.offerings.map((o) => [o.ref, o]));
+  // Each offering as priced on the chosen as-of date (D.price_history; the report's own date by default).
+  const AS_OF = D.as_of_choices.map((c) => String(c.date));
+  function offeringsAt(day) {
+    return new Map(D.offerings.map((o) => {
+      const kept = (D.price_history[o.ref] || []).filter((c) => String(c.from) <= day);
+      const now = kept[kept.length - 1];
+      if (!now) return [o.ref, o];
+      return [o.ref, now.price ? {...o, ...now.price, unpriced: null} : {...o, unpriced: `no price on ${day}: ${now.why}`}];
+    }));
+  }
+  let OFF = offeringsAt(String(D.as_of));
   const LANGS = D.languages.map((l) => l.code);
   const GENRES = D.genres.map((g) => g.id);
   const langName = (code) => D.language_names[code] || code;
@@ -38,6 +48,7 @@
       w[f] = FIELD_INFO[f].choices || v === null ? v : Number(v);
     }
     return {langs: D.view.languages.slice(), offs: D.view.offerings.slice(), base: D.view.base, workload: w,
+      asOf: String(D.as_of),
       genres: D.view.genres ? Object.fromEntries(Object.entries(D.view.genres).map(([g, x]) => [g, Number(x)])) : null,
       chart: D.view.base};
   }
@@ -123,6 +134,7 @@
 
   function cell(lang, ref) { // everything one (language, offering) cell shows
     const o = OFF.get(ref), docs = sharedDocs(lang), w = state.genres;
+    if (o.unpriced) return {error: o.unpriced};
     if (!docs.length) return {error: `no documents shared with ${langName(D.reference)}`};
     if (w) {
       const missing = Object.keys(w).filter((g) => w[g] && !docs.includes(g));
@@ -184,6 +196,7 @@
     if (!same(state.langs, d.langs)) p.push(["l", state.langs.join(",")]);
     if (!same(state.offs, d.offs)) p.push(["m", state.offs.join(",")]);
     if (state.base !== d.base) p.push(["base", state.base]);
+    if (state.asOf !== d.asOf) p.push(["as-of", state.asOf]);
     if (state.workload.direction !== d.workload.direction) p.push(["direction", state.workload.direction]);
     for (const f of FIELDS) if (state.workload[f] !== d.workload[f]) p.push([key(f), String(state.workload[f] ?? "none")]);
     const g = state.genres ? Object.entries(state.genres).map(([k, v]) => `${k}=${v}`).join(",") : "";
@@ -206,7 +219,7 @@
   function fromHash(hash) {
     const s = defaults(), ignored = [];
     const params = new URLSearchParams(hash.replace(/^#/, ""));
-    const known = new Set(["l", "m", "base", "direction", "genre", "chart", ...FIELDS.map(key)]);
+    const known = new Set(["l", "m", "base", "as-of", "direction", "genre", "chart", ...FIELDS.map(key)]);
     for (const k of params.keys()) if (!known.has(k)) ignored.push(`unknown setting “${k}”`);
     const list = (v) => v.split(",").map((x) => x.trim()).filter(Boolean);
     if (params.has("l")) {
@@ -231,6 +244,16 @@
       s.base = s.offs[0];
     }
     s.chart = s.base;
+    if (params.has("as-of")) {
+      const day = params.get("as-of").trim(), earlier = AS_OF.filter((d) => d <= day);
+      if (AS_OF.includes(day)) s.asOf = day;
+      else if (/^\d{4}-\d{2}-\d{2}$/.test(day) && earlier.length && day < s.asOf) {
+        s.asOf = earlier[earlier.length - 1];
+        ignored.push(`as-of “${day}” (not one of this page's dates, on which prices changed): using ${s.asOf}, ` +
+          "the latest before it; `costcalc report --as-of` gives any date");
+      } else ignored.push(`as-of “${day}” (this page has prices from ${AS_OF[0]} to ${AS_OF[AS_OF.length - 1]}): ` +
+        `using ${s.asOf}`);
+    }
     if (params.has("direction")) {
       const dir = params.get("direction");
       if (["input", "output", "mixed"].includes(dir)) s.workload.direction = dir;
@@ -322,6 +345,12 @@
       box.append(fs);
     }
     box.append(el("p", {class: "hint", id: "no-match", hidden: "", text: "No offering matches the search."}));
+    $("as-of").replaceChildren(...D.as_of_choices.slice().reverse().map((c, i, all) => {
+      const day = String(c.date), names = c.changed.map(short);
+      const what = day === String(D.as_of) ? " (the report's date)" : i === all.length - 1 ? " (the earliest)"
+        : names.length ? ` (changed: ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` and ${names.length - 3} more` : ""})` : "";
+      return el("option", {value: day, text: day + what});
+    }));
     const wf = $("workload-fields");
     for (const f of FIELDS) {
       const info = FIELD_INFO[f];
@@ -370,6 +399,7 @@
       sel.disabled = !state.offs.length;
     }
     $("direction").value = state.workload.direction;
+    $("as-of").value = state.asOf;
     for (const f of FIELDS) {
       const input = $(`w-${f}`);
       if (document.activeElement !== input) input.value = state.workload[f] ?? "";
@@ -395,7 +425,8 @@
         state.base = state.offs[0];
       }
       if (!state.offs.includes(state.chart)) state.chart = state.base;
-    } else if (t.id === "base") { if (state.chart === state.base) state.chart = t.value; state.base = t.value; }
+    } else if (t.id === "as-of") state.asOf = t.value;
+    else if (t.id === "base") { if (state.chart === state.base) state.chart = t.value; state.base = t.value; }
     else if (t.id === "chart") state.chart = t.value;
     else if (t.id === "direction") {
       state.workload.direction = t.value;
@@ -550,6 +581,7 @@
   /* ---------- render ---------- */
 
   function render() {
+    OFF = offeringsAt(state.asOf);
     syncControls();
     filterOfferings();
     const problems = shown.slice();
@@ -559,12 +591,18 @@
     const ready = state.langs.length && state.offs.length;
     const names = state.langs.map(langName).join(", "); // mirrors reports.common.title
     $("heading").textContent = `Relative cost of ${state.langs.length && state.langs.length <= 3 ? `${names} text`
-      : `${state.langs.length} languages`}, prices as of ${D.as_of}`;
+      : `${state.langs.length} languages`}, prices as of ${state.asOf}`;
     document.title = $("heading").textContent;
     $("lede").textContent = ready ? `Cost of the same content in ${state.langs.length} language` +
       `${state.langs.length > 1 ? "s" : ""} on ${state.offs.length} offering${state.offs.length > 1 ? "s" : ""}, ` +
-      `billed as ${describeWorkload(state.workload)}; prices as of ${D.as_of} in ${D.currency}; documents: ` +
+      `billed as ${describeWorkload(state.workload)}; prices as of ${state.asOf} in ${D.currency}; documents: ` +
       `${describeGenres(state.genres)}. Base: ${label(base)}.` : "";
+    if (base && base.unpriced) msgs.append(message(`The base, ${label(base)}, has ${base.unpriced}: ` +
+      "choose another base or another as-of date to see ratios."));
+    if (state.asOf !== String(D.as_of)) msgs.append(message(`Prices as of ${state.asOf}, chosen in the page. The ` +
+      `caveats listed below are those of the report's date, ${D.as_of}; \`costcalc report --as-of ${state.asOf}\` ` +
+      "gives the caveats of this date.", "note"));
+    renderSources();
     const empty = !state.langs.length ? "Choose at least one language to see costs."
       : !state.offs.length ? "Choose at least one offering to see costs." : null;
     for (const id of ["cost-table", "ratio-table", "bars", "context-table", "genre-table"]) {
@@ -679,15 +717,19 @@
     const caveats = D.caveats || [];
     $("caveats").replaceChildren(...caveats.map((c) => el("li", {text: c})));
     $("caveats-section").hidden = !caveats.length;
+  }
+
+  function renderSources() { // the price entries in force on the chosen date
     const li = (...parts) => el("li", {}, ...parts);
     const items = [
-      li(`Price table ${D.price_table}; prices in force on ${D.as_of}, in ${D.currency} (${D.fx_source}).`),
+      li(`Price table ${D.price_table}; prices in force on ${state.asOf}, in ${D.currency} (${D.fx_source}).`),
       li(`Corpus ${D.corpus.name}, ${D.corpus.languages} languages, ${D.corpus.documents} documents, sha256 ` +
         `${D.corpus.sha256.slice(0, 16)}; ${D.content_unit}; ${D.counting_protocol}.`),
       li(`Genres: ${D.genres.map((g) => `${g.id} (${g.description})`).join("; ")}. Default weighting: ${D.genre_default}.`),
     ];
     for (const gone of D.left_out) items.push(li(`Left out: ${gone.offering}: ${gone.reason}.`));
-    for (const o of D.offerings) {
+    for (const o of OFF.values()) {
+      if (o.unpriced) { items.push(li(`${o.ref}: ${o.unpriced}.`)); continue; }
       items.push(li(`${o.ref}: ${o.billed_input}/${o.billed_output} ${o.billed_currency} per 1M ${o.unit}s from ` +
         `${o.effective_from}${o.fx_rate ? `, converted at ${o.fx_rate} (${o.fx_date})` : ""}; source: `,
       ...citations(o), ` (confidence ${o.confidence}). Counting: ${o.counting}.`));
