@@ -313,7 +313,7 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
 def resolutions(book: PriceBook, names: Sequence[str], as_of: date) -> list[tuple[str, str]]:
     """(name as given, offering it means on `as_of`) for every name that is an alias, a bare id or a dated
     snapshot id rather than the offering's own `provider/model` id, so a report can say which model it used."""
-    from costcalc.hosts import ALL_HOSTS
+    from costcalc.prices.models import ALL_HOSTS
 
     out: dict[str, str] = {}
     for name in names:
