@@ -1,28 +1,21 @@
-"""Join token counts x prices x workload into a CostMatrix (DESIGN.md 3.4).
-
-For offering m with tokenizer t, in language L, prices p converted to the report currency at `as_of`:
-
-    cost(L, m) = p_in * T_in(L, t) + p_out * T_out(L, t)
-
-where T(L, t) is the number of tokens t needs for L's translation of 1M characters of English text (the
-"content unit"), measured over the documents present in both L and English; T_in/T_out split it by the
-workload (input, output, or input plus `output_ratio` output tokens per input token). The input price blends
-cache reads, cache writes (5-minute or 1-hour) and batch by their shares; `prompt_tokens` selects a long-context
-tier; a regional endpoint applies the provider's uplift. The relative matrix is R[i, j] = cost(L, i) / cost(L, j).
-"""
+"""Orchestration of a comparison (DESIGN.md 3.4): resolve the preset, look up the offerings, count the corpus with
+each model's own tokenizer, price the counts under the workload and build the CostMatrix with its provenance and
+caveats; finished matrices are cached by a hash of every input. The formulas are in costcalc.cost_model, the result
+type in costcalc.matrix, the named comparisons in costcalc.presets."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from costcalc.cost_model import Workload, blend, context, ratio
 from costcalc.errors import InputError, NoPriceError, UsageError
+from costcalc.matrix import CostMatrix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,258 +23,6 @@ if TYPE_CHECKING:
     from costcalc.corpus import Corpus
     from costcalc.counting import Count
     from costcalc.prices import Offering, PriceBook, Quote
-
-
-def _ratio(cost: Decimal, base_cost: Decimal) -> float:
-    """cost(offering) / cost(base); infinite when the base is free and the offering is not."""
-    if base_cost:
-        return float(cost / base_cost)
-    return 1.0 if cost == base_cost else math.inf
-
-
-def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
-    """What `units` tokens (or characters) cost at a price per 1M of them; None when either is unknown."""
-    return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
-
-
-@dataclass(frozen=True)
-class Workload:
-    """What is billed: `input` text, `output` text, or `mixed` (input plus output_ratio output tokens per
-    input token); `cached_share` of input read from the prompt cache and `cache_write_share` written to it (with
-    a `cache_ttl` of 5m or 1h); `batch_share` sent through batch APIs; `prompt_tokens`, the typical request
-    size, selects a long-context tier; `endpoint` global or regional (regional endpoints may cost more)."""
-
-    direction: Literal["input", "output", "mixed"] = "input"
-    output_ratio: Decimal = Decimal(0)
-    cached_share: Decimal = Decimal(0)
-    batch_share: Decimal = Decimal(0)
-    cache_write_share: Decimal = Decimal(0)
-    cache_ttl: Literal["5m", "1h"] = "5m"
-    prompt_tokens: int | None = None
-    endpoint: Literal["global", "regional"] = "global"
-
-    def __post_init__(self) -> None:
-        from decimal import InvalidOperation
-
-        for name in ("output_ratio", "cached_share", "batch_share", "cache_write_share"):
-            raw = getattr(self, name)
-            try:
-                value = Decimal(str(raw))
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite():
-                raise UsageError(f"{name.replace('_', '-')} must be a finite number, got {raw!r}",
-                                 f"e.g. --{name.replace('_', '-')} 0.25")
-            object.__setattr__(self, name, value)
-        if self.direction not in ("input", "output", "mixed"):
-            raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
-        for name in ("cached_share", "batch_share", "cache_write_share"):
-            value = getattr(self, name)
-            if not Decimal(0) <= value <= Decimal(1):
-                raise UsageError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
-                                 f"e.g. --{name.replace('_', '-')} 0.25")
-        if self.cached_share + self.cache_write_share > 1:
-            raise UsageError(f"--cached-share {self.cached_share} plus --cache-write-share {self.cache_write_share} "
-                             "is more than all of the input", "make the two shares sum to 1 or less")
-        if self.cache_ttl not in ("5m", "1h"):
-            raise UsageError(f"unknown cache TTL {self.cache_ttl!r}", "use --cache-ttl 5m or 1h")
-        if self.endpoint not in ("global", "regional"):
-            raise UsageError(f"unknown endpoint {self.endpoint!r}", "use --endpoint global or regional")
-        if self.prompt_tokens is not None and (isinstance(self.prompt_tokens, bool) or self.prompt_tokens < 1):
-            raise UsageError(f"--prompt-tokens must be at least 1, got {self.prompt_tokens}",
-                             "give the typical prompt size in tokens, e.g. --prompt-tokens 8000")
-        if self.output_ratio < 0:
-            raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
-        if self.direction != "mixed" and self.output_ratio:
-            raise UsageError(f"--output-ratio has no effect with --direction {self.direction}",
-                             "add --direction mixed, or drop --output-ratio")
-        if self.direction == "mixed" and self.output_ratio == 0:
-            raise UsageError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
-
-    @property
-    def units(self) -> tuple[Decimal, Decimal]:
-        """(input share, output share) of each counted token."""
-        if self.direction == "input":
-            return Decimal(1), Decimal(0)
-        if self.direction == "output":
-            return Decimal(0), Decimal(1)
-        return Decimal(1), self.output_ratio
-
-    def describe(self) -> str:
-        text = {"input": "input (prompt) tokens", "output": "output (completion) tokens",
-                "mixed": f"input plus {self.output_ratio} output tokens per input token"}[self.direction]
-        extras = [f"{self.cached_share:%} cached" if self.cached_share else "",
-                  f"{self.cache_write_share:%} written to the {self.cache_ttl} cache" if self.cache_write_share
-                  else "", f"{self.batch_share:%} batch" if self.batch_share else ""]
-        extras = [e.replace("%", " %") for e in extras if e]
-        if self.prompt_tokens is not None:
-            extras.append(f"{self.prompt_tokens} prompt tokens per request")
-        extras.append(f"{self.endpoint} endpoint")
-        return text + f" ({', '.join(extras)})"
-
-
-def _tier_prices(quote: Quote, workload: Workload, notes: list[str]) -> dict[str, Decimal | None]:
-    """The prices of the tier a request of `prompt_tokens` falls in (the base tier when none is given)."""
-    p = dict(quote.prices)
-    if not quote.tiers:
-        return p
-    if workload.prompt_tokens is None:
-        notes.append(f"long-context prices above {quote.tiers[0]['above']} prompt tokens not applied (costed at "
-                     "the base tier); pass --prompt-tokens to select a tier")
-        return p
-    tier = next((t for t in reversed(quote.tiers) if workload.prompt_tokens > t["above"]), None)
-    if tier is None:
-        return p
-    notes.append(f"long-context tier: prompts above {tier['above']} tokens")
-    batch = {r.factor for r in quote.rules if r.kind == "batch"}
-    for name in ("input", "output", "cached_input", "cache_write", "cache_write_1h"):
-        if tier[name] is not None:
-            p[name] = tier[name]
-        elif p[name] is not None:
-            notes.append(f"the tier lists no {name} price: the base-tier price is used")
-    for name, base in (("batch_input", "input"), ("batch_output", "output")):
-        if name in quote.derived and batch and p[base] is not None:  # a batch rule scales the tier price too
-            p[name] = p[base] * next(iter(batch))
-        elif p[name] is not None:
-            notes.append(f"no long-context {name} price: the base-tier batch price is used")
-    return p
-
-
-def _blend(quote: Quote, workload: Workload) -> tuple[Decimal, Decimal, list[str]]:
-    """Effective (input, output) price per 1M units under the workload, and notes on any fallback."""
-    notes: list[str] = []
-    share_in, share_out = workload.units
-    if share_in and quote.prices["input"] is None:
-        raise InputError(f"{quote.offering} has no input price", "leave it out or use --direction output")
-    if share_out and quote.prices["output"] is None:
-        raise InputError(f"{quote.offering} has no output price (an embedding model?)", "leave it out")
-    p = _tier_prices(quote, workload, notes)
-    base_in = p["input"] if p["input"] is not None else Decimal(0)
-    base_out = p["output"] if p["output"] is not None else Decimal(0)
-    cached = p["cached_input"]
-    if workload.cached_share and cached is None:
-        notes.append("no cached-input price: cached share billed at the input price")
-        cached = base_in
-    write_field = "cache_write" if workload.cache_ttl == "5m" else "cache_write_1h"
-    written = p[write_field]
-    if workload.cache_write_share and written is None:
-        notes.append(f"no {workload.cache_ttl} cache-write price: cache writes billed at the input price")
-        written = base_in
-    read, write = workload.cached_share, workload.cache_write_share
-    standard_in = (1 - read - write) * base_in + read * (cached or 0) + write * (written or 0)
-    batch_in, batch_out = p["batch_input"], p["batch_output"]
-    if workload.batch_share and (batch_in is None or batch_out is None):
-        notes.append("no batch price: batch share billed at the standard price")
-        batch_in, batch_out = batch_in or standard_in, batch_out or base_out
-    b = workload.batch_share
-    eff_in = (1 - b) * standard_in + b * (batch_in if b else 0)
-    eff_out = (1 - b) * base_out + b * (batch_out if b else 0)
-    if workload.endpoint == "regional":
-        uplift = quote.regional_uplift
-        if uplift is not None:
-            notes.append(f"regional endpoint: list prices x {uplift} (provider rule)")
-            eff_in, eff_out = eff_in * uplift, eff_out * uplift
-        else:
-            notes.append("the provider lists no regional uplift: list prices")
-    return eff_in, eff_out, notes
-
-
-@dataclass
-class CostMatrix:
-    """Everything one comparison computed, with its provenance. Reporters render the row lists; library users
-    get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
-
-    absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
-    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
-    premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
-    provenance: dict[str, Any]
-    base: str
-    languages: list[str]
-    offerings: list[str]
-    published: dict[str, Any] | None = field(default=None)
-    genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
-    documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
-    price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
-
-    def row(self, language: str, offering: str) -> dict[str, Any]:
-        return self._by_key[(language, offering)]
-
-    @cached_property
-    def _by_key(self) -> dict[tuple[str, str], dict[str, Any]]:
-        rel = {(r["language"], r["offering"]): r for r in self.relative_rows}
-        return {(r["language"], r["offering"]): {**r, "ratio": rel[(r["language"], r["offering"])]["ratio"]}
-                for r in self.absolute_rows}
-
-    def grid(self, language: str) -> list[list[float]]:
-        """R[i][j] = cost(i) / cost(j) in `language`, offerings in order."""
-        costs = [self.row(language, o)["cost"] for o in self.offerings]
-        return [[float(ci / cj) if cj else math.inf for cj in costs] for ci in costs]
-
-    @property
-    def absolute(self) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame(self.absolute_rows)
-
-    @property
-    def relative(self) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame(self.relative_rows, columns=["language", "offering", "base", "ratio", "exact"])
-
-    @property
-    def premiums(self) -> pd.DataFrame:
-        import pandas as pd
-
-        from costcalc.counting import PREMIUM_COLUMNS
-
-        return pd.DataFrame(self.premium_rows, columns=PREMIUM_COLUMNS)
-
-    def matrix(self, language: str) -> pd.DataFrame:
-        """offerings x offerings: R[i, j] = cost(i) / cost(j) in `language`."""
-        import pandas as pd
-
-        return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
-
-    def to_cache(self) -> dict[str, Any]:
-        """The fields as plain data (Decimal and date kept) for the JSON result cache."""
-        from dataclasses import fields
-
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def from_cache(cls, data: Any) -> CostMatrix | None:
-        """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
-        from dataclasses import fields
-
-        names = {f.name for f in fields(cls)}
-        if not isinstance(data, dict) or set(data) != names:
-            return None
-        return cls(**data)
-
-    def __repr__(self) -> str:
-        return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "
-                f"as of {self.provenance.get('as_of')}, {self.provenance.get('currency')}>")
-
-    def to_markdown(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "md")
-
-    def to_json(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "json")
-
-    def to_csv(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "csv")
-
-    def to_html(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "html")
 
 
 def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
@@ -381,7 +122,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                                          for units in (toks, toks_en, chars_l))
             rate_l, rate_en, rate_chars = num_l / den, num_en / den, num_chars / den
             character_billed = q.entry.unit == "character"
-            eff_in, eff_out, notes = _blend(q, workload)
+            eff_in, eff_out, notes = blend(q, workload)
             share_in, share_out = workload.units
             price = eff_in * share_in + eff_out * share_out
             costs[off.ref] = price * (num_chars if character_billed else num_l) / den
@@ -395,7 +136,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                 "premium": float(num_l / num_en) if num_en else math.nan,
                 "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
                 "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
-                **_context(window, rate_l, rate_en, rate_chars),
+                **context(window, rate_l, rate_en, rate_chars),
             })
             for d in shared:
                 units = chars_l[d] if character_billed else toks[d]
@@ -406,7 +147,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
         for off in offerings:
             cost = costs[off.ref]
             relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
-                             "ratio": _ratio(cost, costs[base_off.ref]),
+                             "ratio": ratio(cost, costs[base_off.ref]),
                              "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
@@ -448,15 +189,6 @@ def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[s
 
     cal = active()
     return {f: {lang: cal.resolve(f, lang).to_dict() for lang in dict.fromkeys(languages)} for f in families}
-
-
-def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
-    """What a context window of `window` tokens holds in this language: characters of its text, and the share
-    of the content English would fit (tokens_en / tokens_L)."""
-    if window is None or not rate_l or not rate_en:
-        return {"context_window": window, "context_chars": None, "context_vs_en": None}
-    return {"context_window": window, "context_chars": int(window * rate_chars / rate_l),
-            "context_vs_en": float(rate_en / rate_l)}
 
 
 def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> dict[str, Any]:

@@ -413,7 +413,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     Gemini, ...) use the calibration for `language` (default: their language-agnostic one), from the shipped
     tables and `calibrations` files."""
     from costcalc.calibrate.store import load_set
-    from costcalc.costing import Workload, _blend, cost_of
+    from costcalc.cost_model import Workload, blend, cost_of
     from costcalc.counting import default_workers
     from costcalc.prices import load_prices
     from costcalc.sampling import ratio_estimate
@@ -452,7 +452,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     for off in offerings:
         base, factor = bases[off.tokenizer]
         q = quotes[off.ref]
-        eff_in, eff_out, _ = _blend(q, workload)
+        eff_in, eff_out, _ = blend(q, workload)
         price = eff_in if direction == "input" else eff_out
         if sample is None:
             tokens, low, high = totals.tokens[base], None, None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from costcalc.prices.models import ALL_HOSTS, CanonicalModel, ModelIndex, check_models, read_models
 
 if TYPE_CHECKING:
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
 
 
 @dataclass
@@ -59,7 +59,8 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
         t = costcalc.hosts_of("meta-llama/llama-3.3-70b-instruct", languages=["it", "ja"])
         t.rows[0]["offering"]   # the cheapest host
     """
-    from costcalc.costing import Workload, compare
+    from costcalc.cost_model import Workload
+    from costcalc.costing import compare
     from costcalc.dates import parse_date
     from costcalc.prices import default_pricing_dir, load_prices
 

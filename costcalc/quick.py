@@ -32,7 +32,7 @@ def cost(text: str, models: Sequence[str], *, as_of: str | date | None = None, c
     """
     import pandas as pd
 
-    from costcalc.costing import cost_of
+    from costcalc.cost_model import cost_of
     from costcalc.errors import UsageError
     from costcalc.prices import load_prices
     from costcalc.tokenizers import get_tokenizer

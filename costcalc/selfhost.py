@@ -19,7 +19,7 @@ from costcalc.prices.selfhost import (
 )
 
 if TYPE_CHECKING:
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
     from costcalc.prices.book import PriceBook
 
 __all__ = ["ASSUMPTIONS", "COST_MODEL", "SelfHostQuote", "break_even", "load_selfhost", "quote"]

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from costcalc.corpus import Corpus, Document, load_corpus
-from costcalc.costing import Workload, compute
+from costcalc.cost_model import Workload
+from costcalc.costing import compute
 from costcalc.errors import InputError
 from costcalc.genre import DEFAULT_DESCRIPTION, genre_weights, parse_genre
 from costcalc.prices import load_prices

@@ -263,7 +263,7 @@ def test_hover_shows_provenance_with_fx_for_a_converted_price(page, tmp_path, ru
 
 
 def test_effective_context_cells_equal_the_library(browser, tmp_path):
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
     from costcalc.prices import load_prices
     from costcalc.reports import render
     from tests.conftest import write_pricing

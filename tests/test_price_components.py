@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from costcalc.corpus import Corpus, Document
-from costcalc.costing import Workload, compute
+from costcalc.cost_model import Workload
+from costcalc.costing import compute
 from costcalc.errors import InputError, UsageError
 from costcalc.prices import load_prices
 from tests.conftest import write_pricing

@@ -100,7 +100,7 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
           language: str | None, calibrations: tuple[str, ...], fmt: str) -> None:
     """Count the tokens of FILE (or stdin, `-`) with each tokenizer, and price it per offering."""
     from costcalc.calibrate.store import load_set
-    from costcalc.costing import cost_of
+    from costcalc.cost_model import cost_of
     from costcalc.languages import normalize
     from costcalc.tokenizers import get_tokenizer
     from costcalc.tokenizers.backends.family import calibrated

@@ -63,7 +63,7 @@ def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, .
              footer=["Prices per 1M tokens; [from, until): until is the next price or the host's retirement."])
         return
     from costcalc.cli._progress import ProgressBar
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
 
     table = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
                       workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,

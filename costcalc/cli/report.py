@@ -90,7 +90,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], all_hosts: bool,
     """
     from costcalc.cli._options import terminal_or
     from costcalc.cli._output import write_or_print
-    from costcalc.costing import Workload, compare
+    from costcalc.cost_model import Workload
+    from costcalc.costing import compare
     from costcalc.reports import render
 
     if plot is not None and Path(plot).suffix.lower() != ".png":

@@ -49,7 +49,7 @@ def selfhost(model: str, gpu: str, gpus: int, usd_per_gpu_hour: Decimal | None, 
       costcalc selfhost mistralai/mixtral-8x7b-instruct-v0.1 --gpu h100 --gpus 2 --usd-per-gpu-hour 4 \\
           --prefill-tps 20000 --decode-tps 2000 --tokens-per-month 5e9 --format json
     """
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
     from costcalc.selfhost import ASSUMPTIONS, COST_MODEL, break_even, quote
 
     workload = Workload(direction, output_ratio, cached_share, batch_share)

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from costcalc.errors import NoPriceError, PriceTableError, UnknownOfferingError, UsageError, closest
 
 if TYPE_CHECKING:
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
     from costcalc.prices.book import PriceBook
     from costcalc.prices.schema import Model, ProviderTable
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from costcalc.errors import UsageError
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 class Reporter(Protocol):

@@ -11,7 +11,7 @@ from costcalc.numbers import money, ratio_text
 __all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers the same way
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 # What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
 DEFINITIONS = {

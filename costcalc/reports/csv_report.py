@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from costcalc.reports.common import money, preset_note, row_notes
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
            "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",

@@ -8,7 +8,7 @@ from costcalc.jsonable import dumps
 from costcalc.reports.common import DEFINITIONS, caveats, published_rows
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 def render(matrix: CostMatrix) -> str:

@@ -24,7 +24,7 @@ from costcalc.reports.common import (
 )
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:

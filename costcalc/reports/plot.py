@@ -19,7 +19,7 @@ from costcalc.errors import MissingDependencyError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 

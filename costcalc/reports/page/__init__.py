@@ -18,7 +18,7 @@ from costcalc.languages import name as language_name
 from costcalc.reports.common import title
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 def _asset(name: str) -> str:
