@@ -36,6 +36,11 @@ def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
     return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
 
 
+def billed_units(unit: str, tokens: int | None, chars: int | None) -> int | None:
+    """What a price per 1M units is applied to: characters for a price per character, else tokens."""
+    return chars if unit == "character" else tokens
+
+
 @dataclass(frozen=True)
 class Workload:
     """What is billed: `input` text, `output` text, or `mixed` (input plus output_ratio output tokens per

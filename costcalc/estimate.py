@@ -382,6 +382,36 @@ class Estimate:
             "approximate_interval": self.approximate_interval, "provenance": self.provenance,
         }
 
+    def rows(self) -> list[dict[str, Any]]:
+        return [o.to_dict() for o in self.offerings]
+
+    @property
+    def columns(self) -> list[str]:
+        """The table columns: the 95 % interval columns when sampled."""
+        if self.sample is None:
+            return ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
+        return ["offering", "tokenizer", "exact", "tokens", "tokens_ci_low", "tokens_ci_high", "cost", "cost_ci_low",
+                "cost_ci_high", "currency"]
+
+    def notes(self) -> list[str]:
+        """What was read and priced, how it was sampled, which counts are estimates, what was skipped."""
+        t, prov = self.totals, self.provenance
+        notes = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
+                 f"{prov['inputs']} file(s); price table {prov['price_table']}, prices as of {prov['as_of']}, "
+                 f"billed as {prov['direction']}."]
+        if self.sample is not None:
+            notes.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {self.sample}, seed "
+                         f"{self.seed}); tokens and cost are estimates with 95 % intervals (ratio estimator on "
+                         "characters)." + (" Few units were sampled: treat the interval as approximate."
+                                           if self.approximate_interval else ""))
+        if not all(o.exact or o.calibration for o in self.offerings):
+            notes.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
+        notes += [f"{o.offering}: {o.calibration['label']}." for o in self.offerings if o.calibration]
+        if self.skipped.count:
+            notes.append(f"Skipped {self.skipped.count} unreadable file(s) or record(s), e.g. "
+                         + "; ".join(self.skipped.examples[:3]) + " (--strict to fail instead).")
+        return notes
+
 
 def _scaled(n: int | None, factor: Decimal) -> int | None:
     return None if n is None else int((Decimal(n) * factor).to_integral_value())

@@ -16,7 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from costcalc.listing import Listing
 from costcalc.prices.models import ALL_HOSTS, CanonicalModel, ModelIndex, check_models, read_models
+
+PRICE_COLUMNS = ["input", "output", "cached_input", "batch_input", "batch_output"]
+HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input", "currency", "context_window",
+                   "precision", "confidence", "source"]
 
 if TYPE_CHECKING:
     from costcalc.cost_model import Workload
@@ -41,6 +46,27 @@ class HostsTable:
         return {"model": self.model, "name": self.name, "tokenizer": self.tokenizer, "exact": self.exact,
                 "as_of": self.as_of, "currency": self.currency, "workload": self.workload,
                 "languages": self.languages, "hosts": self.rows, "provenance": self.provenance}
+
+    def listing(self) -> Listing:
+        """The table `costcalc hosts` prints: costs to 6 decimal places and source ids in the rows (JSON, the
+        payload, keeps exact values and full citations), and what the columns mean in the notes."""
+        from costcalc.numbers import places
+
+        costs = [_cost_column(lang) for lang in self.languages]
+        rows = [{**row, **{c: places(row[c], 6) for c in costs}, "source": ", ".join(s["id"] for s in row["sources"])}
+                for row in self.rows]
+        columns = ["offering", *PRICE_COLUMNS, "context_window", "max_output", "precision", *costs,
+                   "effective_from", "confidence", "source"]
+        kind = "exact" if self.exact else "estimate"
+        notes = [
+            f"{self.name} ({self.model}): {len(self.rows)} hosts on {self.as_of}, cheapest first for {self.workload}.",
+            f"Prices in {self.currency} per 1M tokens; cost_<language>: {self.currency} per 1M characters of "
+            "English-equivalent content in that language.",
+            f"Tokenizer {self.tokenizer} ({kind}), the same for every host; price table "
+            f"{self.provenance['price_table']}; corpus {self.provenance['corpus']['name']}.",
+            "Sources (ids): see pricing/sources.yaml or --format json for titles, links and dates.",
+        ]
+        return Listing(rows, columns, notes, payload=self.to_dict())
 
 
 def _cost_column(lang: str) -> str:
@@ -113,6 +139,15 @@ def _citations(quote) -> list[dict[str, Any]]:
     return [{"id": s} for s in ([source] if isinstance(source, str) else source)]
 
 
+def history_listing(model: str, pricing_dir: str | None = None, currency: str | None = None) -> Listing:
+    """`costcalc hosts --history`: host_history with each row's source titles in one column."""
+    rows = [{**row, "source": "; ".join(s.get("title", s["id"]) for s in row["sources"])}
+            for row in host_history(model, pricing_dir, currency)]
+    return Listing(rows, HISTORY_COLUMNS,
+                   ["Prices per 1M tokens; [from, until): until is the next price or the host's retirement."],
+                   payload={"model": model, "history": rows})
+
+
 def host_history(model: str, pricing_dir: str | None = None, currency: str | None = None) -> list[dict[str, Any]]:
     """Each host's dated prices for `model`, oldest first per host: [from, until) and where they came from."""
     from costcalc.prices import default_pricing_dir, load_prices
@@ -136,5 +171,5 @@ def host_history(model: str, pricing_dir: str | None = None, currency: str | Non
     return rows
 
 
-__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "host_history", "hosts_of",
-           "read_models"]
+__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "history_listing", "host_history",
+           "hosts_of", "read_models"]

@@ -61,6 +61,11 @@ def current_preset(as_of: str | date | None = None, pricing_dir: str | Path | No
             "classes": {o.ref: o.model.class_ for o in chosen}}
 
 
+
+def flagships(as_of: str | date | None = None, pricing_dir: str | Path | None = None) -> list[str]:
+    """The flagships of `--preset current` on `as_of`: what `costcalc estimate` prices when no model is given."""
+    return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]
+
 DEFAULT = "published-2023-12-14"
 ALIASES = {"published": DEFAULT}
 

@@ -20,9 +20,10 @@ from costcalc.prices.selfhost import (
 
 if TYPE_CHECKING:
     from costcalc.cost_model import Workload
+    from costcalc.listing import Listing
     from costcalc.prices.book import PriceBook
 
-__all__ = ["ASSUMPTIONS", "COST_MODEL", "SelfHostQuote", "break_even", "load_selfhost", "quote"]
+__all__ = ["ASSUMPTIONS", "COST_MODEL", "SelfHostQuote", "break_even", "load_selfhost", "quote", "summary"]
 
 
 def quote(model: str, gpu: str, gpus: int, *, as_of: str | date | None = None,
@@ -95,3 +96,54 @@ def _human(n: Decimal) -> str:
         if n >= size:
             return f"{n / size:.2f}{unit}"
     return f"{n:.0f}"
+
+
+def summary(model: str, gpu: str, gpus: int, workload: Workload, *, as_of: str | date | None = None,
+            usd_per_gpu_hour: Decimal | None = None, prefill_tps: Decimal | None = None,
+            decode_tps: Decimal | None = None, utilisation: Decimal = Decimal(1),
+            tokens_per_month: Decimal | None = None, pricing_dir: str | None = None) -> Listing:
+    """What `costcalc selfhost` prints: the quote and break-even as field/value rows (money to 4 decimal places,
+    tokens whole), where the GPU price and throughput came from and the assumptions as notes, and everything with
+    its sources as the JSON payload."""
+    from costcalc.listing import Listing
+    from costcalc.numbers import places
+
+    q = quote(model, gpu, gpus, as_of=as_of, usd_per_gpu_hour=usd_per_gpu_hour, prefill_tps=prefill_tps,
+              decode_tps=decode_tps, utilisation=utilisation, pricing_dir=pricing_dir)
+    result = break_even(q, workload, tokens_per_month)
+    payload = {
+        "offering": q.ref, "model": q.model, "gpu": q.gpu, "gpus": q.gpus, "as_of": q.as_of, "currency": "USD",
+        "unit": "per 1M tokens", "input": places(q.input, 4), "output": places(q.output, 4),
+        "usd_per_gpu_hour": q.usd_per_gpu_hour, "prefill_tps": q.prefill_tps, "decode_tps": q.decode_tps,
+        "utilisation": q.utilisation, "tokenizer": q.tokenizer, "workload": workload.describe(),
+        **{k: _rounded(k, v) for k, v in result.items()},
+        "gpu_price": q.provenance["gpu_price"], "throughput": q.provenance["throughput"],
+        "cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS), "hours_per_month": int(HOURS_PER_MONTH),
+    }
+    rows = [{"field": k, "value": v} for k, v in payload.items()
+            if k not in ("gpu_price", "throughput", "assumptions", "cheapest_api_host")]
+    api = result.get("cheapest_api_host")
+    if api:
+        rows.insert(rows.index({"field": "break_even", "value": result["break_even"]}),
+                    {"field": "cheapest_api_host",
+                     "value": f"{api['offering']} at {places(api['usd_per_1m_tokens'], 4)} USD per 1M tokens"})
+    notes = [f"GPU price: {_describe(q.provenance['gpu_price'])}; throughput: {_describe(q.provenance['throughput'])}.",
+             *(f"Assumes: {a}." for a in ASSUMPTIONS)]
+    return Listing(rows, ["field", "value"], notes, payload=payload)
+
+
+def _rounded(key: str, value: Any) -> Any:
+    """Tokens to whole tokens, money to 4 decimal places; the rest as computed."""
+    from costcalc.numbers import places
+
+    if not isinstance(value, Decimal):
+        return value
+    return places(value, 0) if "tokens" in key and "usd" not in key else places(value, 4)
+
+
+def _describe(part: dict[str, Any]) -> str:
+    if "given" in part:
+        return f"given with {part['given']}"
+    cited = "; ".join(s.get("title", s["id"]) for s in part["source"])
+    who = part.get("vendor") or part.get("engine")
+    return f"{who} ({cited})"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,7 +21,10 @@ from costcalc.cli._options import format_option
 from costcalc.jsonable import dumps
 from costcalc.numbers import money
 
-__all__ = ["emit", "format_option", "to_csv", "to_json", "to_markdown", "to_table", "write_or_print"]
+if TYPE_CHECKING:
+    from costcalc.listing import Listing
+
+__all__ = ["emit", "emit_listing", "format_option", "to_csv", "to_json", "to_markdown", "to_table", "write_or_print"]
 # format_option lives in _options (every shared option is defined there); it is re-exported for older imports.
 
 
@@ -125,6 +128,11 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *,
             click.echo(to_table(rows, columns), nl=False)
         for note in footer:
             click.echo(note)
+
+
+def emit_listing(listing: Listing, fmt: str) -> None:
+    """A library Listing: its rows and columns, its notes as the footer, its payload (else the rows) as JSON."""
+    emit(listing.rows, listing.columns, fmt, footer=listing.notes, json_payload=listing.payload)
 
 
 def write_or_print(text: str, output: str, *, markdown: bool = False) -> None:

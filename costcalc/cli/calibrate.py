@@ -3,8 +3,6 @@ from a usage log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from costcalc.cli._options import corpus_option, format_option, pricing_dir_option
@@ -41,12 +39,7 @@ def _write_options(f):
 
 
 def _show(outcome, fmt: str) -> None:
-    rows: list[dict[str, Any]] = [e.model_dump(mode="json") for e in outcome.entries]
-    footer = [f"{outcome.family}: tokens = factor x {outcome.entries[0].base} tokens (+ overhead per request)."]
-    footer += outcome.notes
-    footer.append("written: " + ", ".join(str(p) for p in outcome.written) if outcome.written
-                  else "not written: pass --output FILE or --apply")
-    emit(rows, COLUMNS, fmt, footer=footer)
+    emit(outcome.rows(), COLUMNS, fmt, footer=outcome.footer())
 
 
 def _vendor_command(vendor: str, help_text: str, extra=()):

@@ -66,8 +66,9 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
     from costcalc.cli._progress import ProgressBar
     from costcalc.estimate import estimate as run_estimate
     from costcalc.languages import normalize
+    from costcalc.presets import flagships
 
-    chosen = list(models) or _flagships(as_of, pricing_dir)
+    chosen = list(models) or flagships(as_of, pricing_dir)
     result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
                           sample=sample, seed=seed, engine=engine, scheduler=scheduler,
                           scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
@@ -75,33 +76,5 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
                           progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir,
                           language=normalize(language) if language else None, calibrations=calibrations,
                           prices=list(prices))
-    t = result.totals
-    rows = [o.to_dict() for o in result.offerings]
-    columns = ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
-    if sample is not None:
-        columns[4:4] = ["tokens_ci_low", "tokens_ci_high"]
-        columns[-1:-1] = ["cost_ci_low", "cost_ci_high"]
-    footer = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
-              f"{result.provenance['inputs']} file(s); price table {result.provenance['price_table']}, prices as of "
-              f"{result.provenance['as_of']}, billed as {direction}."]
-    if sample is not None:
-        footer.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {sample}, seed {seed}); "
-                      "tokens and cost are estimates with 95 % intervals (ratio estimator on characters)."
-                      + (" Few units were sampled: treat the interval as approximate." if result.approximate_interval
-                         else ""))
-    if not all(o.exact or o.calibration for o in result.offerings):
-        footer.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
-    for o in result.offerings:
-        if o.calibration:
-            footer.append(f"{o.offering}: {o.calibration['label']}.")
-    if result.skipped.count:
-        footer.append(f"Skipped {result.skipped.count} unreadable file(s) or record(s), e.g. "
-                      + "; ".join(result.skipped.examples[:3]) + " (--strict to fail instead).")
-    emit(rows, columns, fmt, footer=footer, json_payload=result.to_dict())
+    emit(result.rows(), result.columns, fmt, footer=result.notes(), json_payload=result.to_dict())
 
-
-def _flagships(as_of, pricing_dir) -> list[str]:
-    """The flagships of `report --preset current` on the as-of date."""
-    from costcalc.presets import current_preset
-
-    return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]

@@ -18,11 +18,6 @@ from costcalc.cli._options import (
 )
 from costcalc.cli._output import emit
 
-COST_PLACES = Decimal("0.000001")
-PRICE_COLUMNS = ["input", "output", "cached_input", "batch_input", "batch_output"]
-HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input", "currency", "context_window",
-                   "precision", "confidence", "source"]
-
 
 @click.command()
 @click.argument("model")
@@ -56,34 +51,12 @@ def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, .
     from costcalc import hosts as lib
 
     if history:
-        rows = lib.host_history(model, pricing_dir=pricing_dir, currency=currency)
-        for row in rows:
-            row["source"] = "; ".join(s.get("title", s["id"]) for s in row["sources"])
-        emit(rows, HISTORY_COLUMNS, fmt, json_payload={"model": model, "history": rows},
-             footer=["Prices per 1M tokens; [from, until): until is the next price or the host's retirement."])
-        return
-    from costcalc.cli._progress import ProgressBar
-    from costcalc.cost_model import Workload
+        listing = lib.history_listing(model, pricing_dir=pricing_dir, currency=currency)
+    else:
+        from costcalc.cli._progress import ProgressBar
+        from costcalc.cost_model import Workload
 
-    table = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
-                      workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
-                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar())
-    cost_columns = [f"cost_{lang}" for lang in table.languages]
-    rows = table.rows
-    if fmt != "json":  # readable cells; JSON keeps the exact values
-        rows = [{**row, **{c: row[c].quantize(COST_PLACES) for c in cost_columns},
-                 "source": ", ".join(s["id"] for s in row["sources"])} for row in rows]
-    columns = ["offering", *PRICE_COLUMNS, "context_window", "max_output", "precision", *cost_columns,
-               "effective_from", "confidence", "source"]
-    prov = table.provenance
-    kind = "exact" if table.exact else "estimate"
-    footer = [
-        f"{table.name} ({table.model}): {len(table.rows)} hosts on {table.as_of}, cheapest first for "
-        f"{table.workload}.",
-        f"Prices in {table.currency} per 1M tokens; cost_<language>: {table.currency} per 1M characters of "
-        "English-equivalent content in that language.",
-        f"Tokenizer {table.tokenizer} ({kind}), the same for every host; price table {prov['price_table']}; "
-        f"corpus {prov['corpus']['name']}.",
-    ]
-    footer.append("Sources (ids): see pricing/sources.yaml or --format json for titles, links and dates.")
-    emit(rows, columns, fmt, footer=footer, json_payload=table.to_dict())
+        listing = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
+                               workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
+                               pricing_dir=pricing_dir, workers=workers, progress=ProgressBar()).listing()
+    emit(listing.rows, listing.columns, fmt, footer=listing.notes, json_payload=listing.payload)
