@@ -379,8 +379,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
-        cached.provenance["preset"] = plan["header"]
-        return cached
+        return cached.with_provenance(preset=plan["header"])
     text = load_corpus(corpus)
     if isinstance(language, str):
         languages = list(text.languages) if language == "all" else [language]
@@ -406,11 +405,10 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
                          currency=currency.upper(), workload=workload, workers=workers, progress=progress,
                          genres=_genre_map(genres, text), all_hosts=all_hosts)
-    matrix.provenance["left_out"] = left_out
+    matrix = matrix.with_provenance(left_out=left_out)
     if digest is not None:
-        results.put(key, matrix.to_cache())
-    matrix.provenance["preset"] = plan["header"]
-    return matrix
+        results.put(key, matrix.to_cache())  # the preset is not part of the result: it is said on the way out
+    return matrix.with_provenance(preset=plan["header"])
 
 
 def _genre_map(genres, corpus: Corpus) -> dict[str, Decimal] | None:

@@ -11,10 +11,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-@dataclass
+@dataclass(frozen=True)
 class CostMatrix:
-    """Everything one comparison computed, with its provenance. Reporters render the row lists; library users
-    get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
+    """Everything one comparison computed, with its provenance; frozen: a finished comparison is never changed,
+    `with_provenance` makes a new one. Reporters render the row lists; library users get the same data as pandas
+    DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
 
     absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
     relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
@@ -27,6 +28,12 @@ class CostMatrix:
     genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
     documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
     price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
+
+    def with_provenance(self, **parts: Any) -> CostMatrix:
+        """A copy whose provenance also says `parts` (e.g. the preset it was asked under)."""
+        from dataclasses import replace
+
+        return replace(self, provenance={**self.provenance, **parts})
 
     def row(self, language: str, offering: str) -> dict[str, Any]:
         return self._by_key[(language, offering)]

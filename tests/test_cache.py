@@ -29,7 +29,7 @@ def _costs(stdout: str) -> dict[str, float]:
 
 
 def test_changed_costing_code_gives_new_figures_from_a_warm_cache(tmp_path):
-    """Reproduces the issue: double a cost in costing.py of an installed copy; the cached report must follow."""
+    """Reproduces the issue: double a cost in the cost model of an installed copy; the cached report must follow."""
     shutil.copytree(Path(costcalc.__file__).parent, tmp_path / "site" / "costcalc",
                     ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "COSTCALC_CACHE_DIR": str(tmp_path / "cache")}
@@ -43,7 +43,7 @@ def test_changed_costing_code_gives_new_figures_from_a_warm_cache(tmp_path):
     before = report()
     assert report() == before  # served from the cache
     assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
-    costing = tmp_path / "site" / "costcalc" / "costing.py"
+    costing = tmp_path / "site" / "costcalc" / "cost_model.py"
     old = "    return eff_in, eff_out, notes\n"  # the effective prices of the workload
     assert costing.read_text().count(old) == 1
     costing.write_text(costing.read_text().replace(old, "    return 2 * eff_in, 2 * eff_out, notes\n"))
