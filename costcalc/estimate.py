@@ -1,38 +1,66 @@
 """Corpus-scale estimates: tokens and cost of a user's own files per offering, exact or sampled.
 
 Units: a .jsonl line (its `--jsonl-field`), a .csv row (its `--csv-column`), or a block of a text file (.txt,
-.md and anything else): files are cut into blocks of about 256 KB at line boundaries where no tokenizer's
-tokens can span the cut (see costcalc.tokenizers.stream), so a file's block counts add up to its whole-text
-count. Everything streams: the reader holds one block, and at most `2 x workers` batches are in flight.
+.md and anything else), cut at line boundaries where no tokenizer's tokens can span the cut (see
+costcalc.tokenizers.stream), so a file's block counts add up to its whole-text count.
+
+How the work is shared: the files are planned as pieces of about 4 MB (a .jsonl file cut after a newline, a text
+file where `iter_chunks` may cut; a .csv file is one piece, as a quoted field may hold a newline). A worker
+process reads its piece itself, parses and tokenizes it, and sends back numbers only: no text crosses a process
+boundary, and the main process only plans, waits and adds up, so N workers each do about 1/N of the work. The
+plan does not depend on the number of workers and results are added up in plan order, so every --workers
+gives the same totals. At most `2 x workers` pieces are in flight; a worker holds one piece.
 
 Every unit is read (its characters are always counted); with `sample` only the sampled units are tokenized,
 and the totals come with a 95 % interval (costcalc.sampling). Work runs in local processes or on a Dask
-cluster; both run the same `count_batch`, so their results are identical.
+cluster (a remote one gets each piece's bytes with it); both run the same `count_piece`.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from costcalc.errors import InputError, UsageError
 
-BATCH_CHARS = 2_000_000
+PIECE_BYTES = 4 * 1024 * 1024  # ~0.1-0.2 s of work: amortises a task's cost, and the last pieces end together
+BATCH_CHARS = 2_000_000  # characters per tokenizer call inside a piece
 TEXT_SUFFIXES_JSONL = (".jsonl", ".ndjson")
 SHOWN_SKIPS = 5
 
 
 @dataclass(frozen=True)
 class Unit:
-    id: str
+    id: str  # what --sample draws on: path@offset of a .jsonl line, path:row of a .csv row, path@piece#k
     text: str
     first: bool  # starts a document (False: a later block of a text file)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    jsonl_field: str = "text"
+    csv_column: str = "text"
+    errors: str = "strict"  # or "replace": invalid UTF-8 counted as U+FFFD
+    strict: bool = False  # a bad record or file fails the run instead of being skipped
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Bytes [start, end) of one file; `data` carries them to workers that cannot read the file."""
+
+    path: str
+    kind: str  # "jsonl", "csv" or "text"
+    start: int
+    end: int
+    data: bytes | None = None
 
 
 @dataclass
@@ -59,6 +87,36 @@ class Totals:
     sample: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (chars, tokens) per sampled unit
 
 
+@dataclass
+class PieceResult:
+    """What a worker sends back for one piece: numbers, and the first few problems."""
+
+    units: int = 0
+    documents: int = 0
+    chars: int = 0
+    bytes: int = 0
+    sampled_units: int = 0
+    lines: int = 0  # newlines in the piece: the next piece of the file numbers its lines from there
+    tokens: list[int] = field(default_factory=list)  # per tokenizer
+    sample: list[list[tuple[int, int]]] = field(default_factory=list)  # per tokenizer: (chars, tokens) per unit
+    skipped: int = 0
+    problems: list[tuple[int | None, str]] = field(default_factory=list)  # first few: (line in the piece, what)
+    stop: tuple[int | None, str] | None = None  # reading stopped here; the rest of the file is skipped
+
+    def problem(self, line: int | None, what: str) -> None:
+        self.skipped += 1
+        if len(self.problems) < SHOWN_SKIPS:
+            self.problems.append((line, what))
+
+
+class _Stop(Exception):
+    """A piece cannot be read past `line` (in the piece); `what` says why."""
+
+    def __init__(self, line: int | None, what: str) -> None:
+        super().__init__(what)
+        self.line, self.what = line, what
+
+
 def input_files(paths: Sequence[str], pattern: str | None) -> list[Path]:
     """Files named, and files under directories (recursive, sorted), filtered by a glob on the file name."""
     import fnmatch
@@ -79,82 +137,125 @@ def input_files(paths: Sequence[str], pattern: str | None) -> list[Path]:
     return files
 
 
-def _decode_line(raw: bytes, where: str, errors: str) -> str:
-    try:
-        return raw.decode("utf-8", errors=errors)
-    except UnicodeDecodeError as e:
-        raise InputError(f"{where}: invalid UTF-8 at byte {e.start} of the line", "pass --errors replace") from None
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return "jsonl" if suffix in TEXT_SUFFIXES_JSONL else "csv" if suffix == ".csv" else "text"
 
 
-def _jsonl_units(path: Path, fld: str, errors: str, skipped: Skipped, strict: bool) -> Iterator[Unit]:
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            if not raw.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                value = json.loads(_decode_line(raw, where, errors)).get(fld)
-            except (json.JSONDecodeError, AttributeError):
-                value = None
-                problem = f"{where}: not a JSON object"
-            else:
-                problem = f"{where}: no string field {fld!r}"
-            if not isinstance(value, str):
-                if strict:
-                    raise InputError(problem, "fix the line, choose --jsonl-field, or drop --strict to skip it")
-                skipped.add(problem)
-                continue
-            yield Unit(f"{path}:{number}", value, True)
+def plan(files: Sequence[Path], piece_bytes: int | None = None) -> list[Piece]:
+    """The pieces of `files`, in order: a few reads around each cut, no parsing. A file that cannot be read is
+    one piece; its worker says why."""
+    from costcalc.tokenizers.stream import find_cut
+
+    piece_bytes = piece_bytes or PIECE_BYTES
+    pieces = []
+    for path in files:
+        kind = _kind(path)
+        cuts: list[int] = []
+        try:
+            size = path.stat().st_size
+            if kind != "csv" and size > piece_bytes:
+                with path.open("rb") as f:
+                    for lo in range(piece_bytes, size, piece_bytes):  # disjoint windows: the cuts increase
+                        cut = find_cut(f, lo, min(lo + piece_bytes, size), safe=kind == "text")
+                        if cut is not None and cut < size:
+                            cuts.append(cut)
+        except OSError:
+            size, cuts = 0, []
+        bounds = [0, *cuts, size]
+        pieces += [Piece(str(path), kind, a, b) for a, b in pairwise(bounds)]
+    return pieces
 
 
-def _csv_units(path: Path, column: str, errors: str, skipped: Skipped, strict: bool) -> Iterator[Unit]:
+class _Window:
+    """The next `size` bytes of a stream, read in blocks."""
+
+    def __init__(self, stream: BinaryIO, size: int) -> None:
+        self.stream, self.left = stream, size
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.stream.read(self.left if n < 0 else min(n, self.left))
+        self.left -= len(data)
+        return data
+
+
+def _jsonl_units(piece: Piece, stream: BinaryIO, read: ReadOptions, found: PieceResult) -> Iterator[Unit]:
+    data = stream.read(piece.end - piece.start)
+    found.lines = data.count(b"\n")
+    at = piece.start
+    for line, raw in enumerate(data.split(b"\n"), start=1):
+        offset, at = at, at + len(raw) + 1
+        if not raw.strip():
+            continue
+        try:
+            value = json.loads(raw.decode("utf-8", read.errors)).get(read.jsonl_field)
+        except UnicodeDecodeError as e:
+            raise _Stop(line, f"invalid UTF-8 at byte {e.start} of the line") from None
+        except (json.JSONDecodeError, AttributeError):
+            value, problem = None, "not a JSON object"
+        else:
+            problem = f"no string field {read.jsonl_field!r}"
+        if not isinstance(value, str):
+            if read.strict:
+                raise _Stop(line, problem)
+            found.problem(line, problem)
+            continue
+        yield Unit(f"{piece.path}@{offset}", value, True)
+
+
+def _csv_units(piece: Piece, stream: BinaryIO, read: ReadOptions, found: PieceResult) -> Iterator[Unit]:
     csv.field_size_limit(sys.maxsize)
-    with path.open("r", encoding="utf-8", errors=errors, newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None or column not in reader.fieldnames:
-            problem = f"{path}: no column {column!r} (columns: {', '.join(reader.fieldnames or [])})"
-            if strict:
-                raise InputError(problem, "choose one with --csv-column")
-            skipped.add(problem)
-            return
-        for number, row in enumerate(reader, start=2):
-            if row.get(column):
-                yield Unit(f"{path}:{number}", row[column], True)
+    column = read.csv_column
+    with io.TextIOWrapper(stream, encoding="utf-8", errors=read.errors, newline="") as f:
+        try:
+            reader = csv.DictReader(f)
+            if reader.fieldnames is None or column not in reader.fieldnames:
+                problem = f"{piece.path}: no column {column!r} (columns: {', '.join(reader.fieldnames or [])})"
+                if read.strict:
+                    raise _Stop(None, problem)
+                found.problem(None, problem)
+                return
+            for number, row in enumerate(reader, start=2):
+                if row.get(column):
+                    yield Unit(f"{piece.path}:{number}", row[column], True)
+        except UnicodeDecodeError:
+            raise _Stop(None, f"{piece.path}: invalid UTF-8") from None
 
 
-def _text_units(path: Path, errors: str) -> Iterator[Unit]:
+def _text_units(piece: Piece, stream: BinaryIO, read: ReadOptions, found: PieceResult) -> Iterator[Unit]:
     from costcalc.tokenizers.stream import iter_chunks
 
-    with path.open("rb") as f:
-        for k, chunk in enumerate(iter_chunks(f, str(path), errors)):
-            yield Unit(f"{path}#{k}", chunk, k == 0)
+    window = _Window(stream, piece.end - piece.start)
+    for k, chunk in enumerate(iter_chunks(window, piece.path, read.errors, offset=piece.start)):  # type: ignore[arg-type]
+        yield Unit(f"{piece.path}@{piece.start}#{k}", chunk, piece.start == 0 and k == 0)
 
 
-def iter_units(files: Sequence[Path], *, jsonl_field: str = "text", csv_column: str = "text",
-               errors: str = "strict", strict: bool = False, skipped: Skipped | None = None,
-               on_file: Callable[[Path], None] | None = None) -> Iterator[Unit]:
-    """Every unit of every file; unreadable, non-UTF-8 and binary files are skipped (or raise with strict)."""
-    skipped = skipped if skipped is not None else Skipped()
-    for path in files:
-        suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES_JSONL:
-            units = _jsonl_units(path, jsonl_field, errors, skipped, strict)
-        elif suffix == ".csv":
-            units = _csv_units(path, csv_column, errors, skipped, strict)
-        else:
-            units = _text_units(path, errors)
-        read = 0
-        try:
-            for unit in units:
-                read += 1
-                yield unit
-        except (InputError, OSError) as e:
-            problem = e.message if isinstance(e, InputError) else f"{path}: cannot read: {e.strerror or e}"
-            if strict:
-                raise InputError(problem, "fix or remove the file, or drop --strict to skip it") from None
-            skipped.add(problem + (" (the rest of the file was skipped)" if read else ""))
-        if on_file:
-            on_file(path)
+def _open(piece: Piece) -> BinaryIO:
+    if piece.data is not None:
+        return io.BytesIO(piece.data)
+    f = open(piece.path, "rb")  # noqa: SIM115 - closed by the caller
+    f.seek(piece.start)
+    return f
+
+
+def read_piece(piece: Piece, read: ReadOptions, found: PieceResult) -> Iterator[Unit]:
+    """The units of one piece; skipped records go to `found`. Raises _Stop, InputError or OSError where the
+    piece cannot be read further."""
+    units = {"jsonl": _jsonl_units, "csv": _csv_units, "text": _text_units}[piece.kind]
+    with _open(piece) as stream:
+        yield from units(piece, stream, read, found)
+
+
+def iter_units(files: Sequence[Path], read: ReadOptions = ReadOptions()) -> Iterator[Unit]:
+    """Every unit of every file, in order, in this process (what the workers read); a file that cannot be read
+    further ends where it stops."""
+    stopped = None
+    for piece in plan(files):
+        if piece.path != stopped:
+            try:
+                yield from read_piece(piece, read, PieceResult())
+            except (_Stop, InputError, OSError):
+                stopped = piece.path
 
 
 def count_batch(names: Sequence[str], units: Sequence[tuple[str, bool]], per_unit: bool) -> list[list[int]]:
@@ -181,15 +282,104 @@ def count_batch(names: Sequence[str], units: Sequence[tuple[str, bool]], per_uni
     return out
 
 
+def count_piece(piece: Piece, names: Sequence[str], read: ReadOptions, sample: float | None,
+                seed: int) -> PieceResult:
+    """Worker: read one piece, count its characters and bytes, and tokenize all (or the sampled) units."""
+    from costcalc.sampling import keep
+
+    found = PieceResult(tokens=[0] * len(names), sample=[[] for _ in names])
+    per_unit = sample is not None
+    batch: list[tuple[str, bool]] = []
+    chars: list[int] = []
+
+    def flush() -> None:
+        for j, counts in enumerate(count_batch(names, batch, per_unit)):
+            found.tokens[j] += sum(counts)
+            if per_unit:
+                found.sample[j] += zip(chars, counts, strict=True)
+        batch.clear()
+        chars.clear()
+
+    size = 0
+    try:
+        for unit in read_piece(piece, read, found):
+            n = len(unit.text)
+            found.units += 1
+            found.documents += unit.first
+            found.chars += n
+            found.bytes += n if unit.text.isascii() else len(unit.text.encode("utf-8"))
+            if sample is not None and not keep(seed, unit.id, sample):
+                continue
+            found.sampled_units += 1
+            batch.append((unit.text, unit.first))
+            chars.append(n)
+            size += n
+            if size >= BATCH_CHARS:
+                flush()
+                size = 0
+    except _Stop as e:
+        found.stop = (e.line, e.what)
+    except InputError as e:
+        found.stop = (None, e.message)
+    except OSError as e:
+        found.stop = (None, f"{piece.path}: cannot read: {e.strerror or e}")
+    if batch:
+        flush()
+    return found
+
+
+class _Sum:
+    """Adds piece results up in plan order: the same totals and skip examples for any number of workers,
+    .jsonl lines numbered across pieces, and nothing more of a file after the point where it could not be read."""
+
+    def __init__(self, names: Sequence[str], totals: Totals, skipped: Skipped, strict: bool) -> None:
+        self.names, self.totals, self.skipped, self.strict = names, totals, skipped, strict
+        self.path: str | None = None
+        self.lines = self.units = 0
+        self.stopped = False
+
+    def add(self, piece: Piece, found: PieceResult) -> None:
+        if piece.path != self.path:
+            self.path, self.lines, self.units, self.stopped = piece.path, 0, 0, False
+        if self.stopped:
+            return
+        t = self.totals
+
+        def where(line: int | None, what: str) -> str:
+            return what if line is None else f"{piece.path}:{self.lines + line}: {what}"
+
+        for problem in found.problems:
+            self.skipped.add(where(*problem))
+        self.skipped.count += found.skipped - len(found.problems)
+        t.units += found.units
+        t.documents += found.documents
+        t.chars += found.chars
+        t.bytes += found.bytes
+        t.sampled_units += found.sampled_units
+        for name, tokens, sample in zip(self.names, found.tokens, found.sample, strict=True):
+            t.tokens[name] += tokens
+            t.sample[name] += sample
+        self.units += found.units
+        if found.stop is not None:
+            problem = where(*found.stop)
+            if self.strict:
+                raise InputError(problem, "fix or remove the file, or drop --strict to skip it")
+            self.skipped.add(problem + (" (the rest of the file was skipped)" if self.units else ""))
+            self.stopped = True
+        self.lines += found.lines
+
+
 class LocalEngine:
-    """Worker processes on this machine."""
+    """Worker processes on this machine (or this process, with one worker)."""
+
+    remote = False
 
     def __init__(self, workers: int) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.workers = workers
         from costcalc.counting import single_threaded_worker
 
+        self.workers = workers
         self.pool = (ProcessPoolExecutor(max_workers=workers, initializer=single_threaded_worker)
                      if workers > 1 else None)
 
@@ -197,14 +387,19 @@ class LocalEngine:
         from concurrent.futures import Future
 
         if self.pool is not None:
-            return self.pool.submit(count_batch, *args)
+            return self.pool.submit(count_piece, *args)
         future: Future = Future()
-        future.set_result(count_batch(*args))
+        future.set_result(count_piece(*args))
         return future
+
+    def wait(self, futures: list) -> set:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        return wait(futures, return_when=FIRST_COMPLETED).done
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:
@@ -244,7 +439,8 @@ def _probe_scheduler(address: str, timeout: float) -> None:
 
 
 class DaskEngine:
-    """The same tasks on a dask.distributed cluster (`scheduler` address, or a LocalCluster)."""
+    """The same tasks on a dask.distributed cluster (`scheduler` address, or a LocalCluster). A cluster at an
+    address may not see this machine's files, so each piece's bytes go with it."""
 
     def __init__(self, workers: int, scheduler: str | None, timeout: float) -> None:
         try:
@@ -255,6 +451,7 @@ class DaskEngine:
             raise MissingDependencyError("dask.distributed is not installed, so --engine dask cannot run",
                                          "pip install 'costcalc[dask]'") from None
         self.cluster = None
+        self.remote = scheduler is not None
         if scheduler:
             _probe_scheduler(scheduler, timeout)
         try:
@@ -269,8 +466,20 @@ class DaskEngine:
                              "check --scheduler (e.g. tcp://10.0.0.5:8786) and that the scheduler is running") from None
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
 
-    def submit(self, *args: Any):
-        return self.client.submit(count_batch, *args, pure=False)
+    def submit(self, piece: Piece, *args: Any):
+        if self.remote:
+            try:
+                with open(piece.path, "rb") as f:
+                    f.seek(piece.start)
+                    piece = replace(piece, data=f.read(piece.end - piece.start))
+            except OSError:
+                pass  # the worker reports it
+        return self.client.submit(count_piece, piece, *args, pure=False)
+
+    def wait(self, futures: list) -> set:
+        from dask.distributed import wait
+
+        return wait(futures, return_when="FIRST_COMPLETED").done
 
     def close(self) -> None:
         self.client.close()
@@ -278,64 +487,31 @@ class DaskEngine:
             self.cluster.close()
 
 
-def run(units: Iterator[Unit], names: Sequence[str], *, sample: float | None, seed: int, engine,
+def run(pieces: Sequence[Piece], names: Sequence[str], *, read: ReadOptions = ReadOptions(),
+        sample: float | None, seed: int, engine, skipped: Skipped | None = None,
         on_progress: Callable[[int], None] | None = None) -> Totals:
-    """Read every unit, tokenize all (or the sampled) units on the engine, and add everything up."""
-    from concurrent.futures import FIRST_COMPLETED
-    from concurrent.futures import wait as wait_local
-
-    from costcalc.sampling import keep
-
+    """Count every piece on the engine (at most 2 x workers in flight) and add the results up in plan order."""
     totals = Totals(tokens=dict.fromkeys(names, 0), sample={n: [] for n in names})
-    per_unit = sample is not None
-    in_flight: dict[Any, list[int]] = {}  # future -> chars of each unit in the batch (for the sample)
-    batch: list[tuple[str, bool]] = []
-    batch_chars: list[int] = []
-    size = 0
-
-    def collect(future) -> None:
-        chars = in_flight.pop(future)
-        for name, counts in zip(names, future.result(), strict=True):
-            totals.tokens[name] += sum(counts)
-            if per_unit:
-                totals.sample[name] += list(zip(chars, counts, strict=True))
+    adder = _Sum(names, totals, skipped if skipped is not None else Skipped(), read.strict)
+    in_flight: dict[Any, int] = {}  # future -> index of its piece
+    done: dict[int, PieceResult] = {}
+    added = done_bytes = 0
 
     def wait_for_room(limit: int) -> None:
+        nonlocal added, done_bytes
         while len(in_flight) > limit:
-            futures = list(in_flight)
-            if hasattr(futures[0], "key"):  # dask futures
-                from dask.distributed import wait as wait_dask
+            for future in engine.wait(list(in_flight)):
+                done[in_flight.pop(future)] = future.result()
+        while added in done:
+            adder.add(pieces[added], done.pop(added))
+            done_bytes += pieces[added].end - pieces[added].start
+            added += 1
+            if on_progress:
+                on_progress(done_bytes)
 
-                done = wait_dask(futures, return_when="FIRST_COMPLETED").done
-            else:
-                done = wait_local(futures, return_when=FIRST_COMPLETED).done
-            for future in done:
-                collect(future)
-
-    def flush() -> None:
-        nonlocal batch, batch_chars, size
-        if batch:
-            in_flight[engine.submit(list(names), batch, per_unit)] = batch_chars
-            batch, batch_chars, size = [], [], 0
-            wait_for_room(2 * engine.workers)
-
-    for unit in units:
-        n = len(unit.text)
-        totals.units += 1
-        totals.documents += unit.first
-        totals.chars += n
-        totals.bytes += len(unit.text.encode("utf-8"))
-        if on_progress:
-            on_progress(totals.bytes)
-        if sample is not None and not keep(seed, unit.id, sample):
-            continue
-        totals.sampled_units += 1
-        batch.append((unit.text, unit.first))
-        batch_chars.append(n)
-        size += n
-        if size >= BATCH_CHARS:
-            flush()
-    flush()
+    for i, piece in enumerate(pieces):
+        in_flight[engine.submit(piece, list(names), read, sample, seed)] = i
+        wait_for_room(2 * engine.workers)
     wait_for_room(0)
     return totals
 
@@ -462,12 +638,14 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     files = input_files(paths, pattern)
     total_bytes = sum(p.stat().st_size for p in files)
     skipped = Skipped()
-    units = iter_units(files, jsonl_field=jsonl_field, csv_column=csv_column, errors=errors, strict=strict,
-                       skipped=skipped)
+    if errors not in ("strict", "replace"):
+        raise UsageError(f"invalid errors mode {errors!r}", "use 'strict' or 'replace'")
+    read = ReadOptions(jsonl_field, csv_column, errors, strict)
+    pieces = plan(files)
     workers = workers or default_workers()
     runner = DaskEngine(workers, scheduler, scheduler_timeout) if engine == "dask" else LocalEngine(workers)
     try:
-        totals = run(units, names, sample=sample, seed=seed, engine=runner,
+        totals = run(pieces, names, read=read, sample=sample, seed=seed, engine=runner, skipped=skipped,
                      on_progress=(lambda done: progress(done, total_bytes)) if progress else None)
     finally:
         runner.close()

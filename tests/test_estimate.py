@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -158,10 +160,13 @@ def test_cli_json_contract(inputs, run):
     assert data["provenance"]["price_table"] and data["sample"] == 0.5
 
 
-def test_run_bounds_the_work_in_flight(inputs, monkeypatch):
+def test_run_bounds_the_work_in_flight(tmp_path, monkeypatch):
     import costcalc.estimate as est
 
-    monkeypatch.setattr(est, "BATCH_CHARS", 1)  # every unit its own task
+    monkeypatch.setattr(est, "PIECE_BYTES", 512)  # many small pieces
+    lines = [json.dumps({"text": f"Ticket {i}: die Rücksendung ist angekommen ✓"}, ensure_ascii=False)
+             for i in range(400)]
+    (tmp_path / "t.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     outstanding = []
 
     class Recording(LocalEngine):
@@ -175,9 +180,112 @@ def test_run_bounds_the_work_in_flight(inputs, monkeypatch):
 
     pending: set = set()
     engine = Recording(2)
+    pieces = est.plan(input_files([str(tmp_path)], None))
     try:
-        totals = run(iter_units(input_files([str(inputs)], None)), [CL100K], sample=None, seed=0, engine=engine)
+        totals = run(pieces, [CL100K], sample=None, seed=0, engine=engine)
     finally:
         engine.close()
-    assert totals.tokens[CL100K] == _direct(CL100K, TEXTS)
-    assert len(outstanding) == totals.units and max(outstanding) <= 2 * 2 + 1
+    assert totals.tokens[CL100K] == _direct(CL100K, [json.loads(line)["text"] for line in lines])
+    assert len(outstanding) == len(pieces) > 20 and max(outstanding) <= 2 * 2 + 1
+
+
+def _mixed_corpus(root):
+    """Several files whose lines mix 1- to 4-byte UTF-8 characters, so that piece boundaries planned every few KB
+    fall inside multibyte characters; text lines also meet spaces (no cut there) and blank lines."""
+    rng = random.Random(5)
+    words = ["Rücksendung", "заказ", "注文番号", "배송", "παράδοση", "🙂👍🏽", "e\u0301", "ok", "42", "\u3000全角",
+             "«quote»", "tab\there", "नमस्ते", "שלום", "عربى", "🧑‍💻"]
+
+    def line() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+
+    (root / "sub").mkdir()
+    records = [{"text": line() + "\n" + line()} for _ in range(700)]
+    records[450] = {"body": "no text field"}  # a skipped record in a later piece: its line number must be right
+    (root / "a.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                  encoding="utf-8")
+    text = "".join(line() + rng.choice(["\n", "\n", "\n", " \n", "\n\n", "\n\u3000"]) for _ in range(2500))
+    (root / "sub" / "b.txt").write_text("\ufeff" + text, encoding="utf-8")
+    (root / "sub" / "c.md").write_text(text[::-1], encoding="utf-8")
+    (root / "d.csv").write_text("id,text\n" + "".join(f'{i},"{line()}\n{line()}"\n' for i in range(300)),
+                                encoding="utf-8")
+    return records, {"b": text, "c": text[::-1]}
+
+
+def test_two_workers_equal_one_worker_and_the_reference(tmp_path, monkeypatch):
+    import costcalc.estimate as est
+
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", "")
+    records, texts = _mixed_corpus(tmp_path)
+    monkeypatch.setattr(est, "PIECE_BYTES", 4099)
+    files = input_files([str(tmp_path)], None)
+    pieces = est.plan(files)
+    by_file = {p.path.rsplit("/", 1)[-1]: [q for q in pieces if q.path == p.path] for p in pieces}
+    assert len(by_file["a.jsonl"]) > 20 and len(by_file["b.txt"]) > 20 and len(by_file["d.csv"]) == 1
+    raw = (tmp_path / "sub" / "b.txt").read_bytes()
+    nominal = range(4099, len(raw), 4099)
+    assert any(0x80 <= raw[x] < 0xC0 for x in nominal)  # planned boundaries that split a character
+    for piece in by_file["b.txt"][1:]:  # every cut is after a newline between two non-space characters
+        assert raw[piece.start - 1:piece.start] == b"\n"
+        before, after = raw[:piece.start - 1].decode()[-1], raw[piece.start:].decode()[0]
+        assert not before.isspace() and not after.isspace()
+
+    results = {w: estimate([str(tmp_path)], MODELS, as_of="2025-03-01", workers=w) for w in (1, 2)}
+    one, two = results[1], results[2]
+    assert [o.to_dict() for o in two.offerings] == [o.to_dict() for o in one.offerings]  # counts, Decimal costs
+    assert two.to_dict() | {"provenance": None} == one.to_dict() | {"provenance": None}
+    assert two.provenance["workers"] == 2
+    assert one.skipped.examples == [f"{tmp_path / 'a.jsonl'}:451: no string field 'text'"]
+
+    # The reference: each record and row on its own, each text file whole, with the reference libraries.
+    rows = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8", newline="")))
+    documents = [r["text"] for r in records if "text" in r] + [r["text"] for r in rows]
+    by = {o.offering: o for o in one.offerings}
+    tiktoken = get_tokenizer(CL100K).encoding  # the reference library, not the fast counter
+    assert by["openai/gpt-4-1106-preview"].tokens == sum(
+        len(tiktoken.encode_ordinary(t)) for t in [*documents, *texts.values()])
+    assert by["mistral/mistral-large-2407"].tokens == _direct("mistral:spm", [*documents, *texts.values()])
+    assert one.totals.documents == len(documents) + 2
+    assert one.totals.chars == sum(len(t) for t in [*documents, *texts.values()])
+
+    # A piece that travels with its bytes (to a remote Dask cluster) counts the same as one read from the file.
+    for piece in pieces[::7]:
+        with open(piece.path, "rb") as f:
+            f.seek(piece.start)
+            carried = replace(piece, data=f.read(piece.end - piece.start))
+        args = ([CL100K, "mistral:spm"], est.ReadOptions(), 0.5, 3)
+        assert est.count_piece(carried, *args) == est.count_piece(piece, *args)
+
+    # One piece per file gives the same result.
+    monkeypatch.setattr(est, "PIECE_BYTES", 1 << 30)
+    whole = estimate([str(tmp_path)], MODELS, as_of="2025-03-01", workers=2)
+    assert [o.to_dict() for o in whole.offerings] == [o.to_dict() for o in one.offerings]
+
+
+def test_sampling_is_the_same_for_any_number_of_workers(tmp_path, monkeypatch):
+    import costcalc.estimate as est
+
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", "")
+    _mixed_corpus(tmp_path)
+    monkeypatch.setattr(est, "PIECE_BYTES", 4099)
+    runs = [estimate([str(tmp_path)], MODELS[:2], as_of="2025-03-01", workers=w, sample=0.3, seed=9).to_dict()
+            for w in (1, 2)]
+    assert runs[0] | {"provenance": None} == runs[1] | {"provenance": None}
+    assert 0 < runs[0]["sampled_units"] < runs[0]["units"]
+
+
+def test_a_file_that_fails_in_a_later_piece_is_skipped_from_there(tmp_path, monkeypatch):
+    import costcalc.estimate as est
+
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", "")
+    monkeypatch.setattr(est, "PIECE_BYTES", 1000)
+    good = "".join(f"Zeile {i}: Grüße aus Köln\n" for i in range(300))
+    (tmp_path / "x.txt").write_bytes(good.encode() + b"caf\xe9\n" + good.encode())
+    for workers in (1, 2):
+        result = estimate([str(tmp_path)], ["openai/gpt-5"], as_of="2025-09-01", workers=workers)
+        assert result.totals.chars < len(good) + 1000 and result.totals.documents == 1
+        offset = len(good.encode()) + 3
+        assert result.skipped.examples == [f"{tmp_path / 'x.txt'}: invalid UTF-8 at byte offset {offset} "
+                                           "(the rest of the file was skipped)"]
+        with pytest.raises(InputError, match="invalid UTF-8 at byte offset"):
+            estimate([str(tmp_path)], ["openai/gpt-5"], as_of="2025-09-01", workers=workers, strict=True)

@@ -57,21 +57,22 @@ def _fallback_cut(buf: str) -> int:
 
 
 def iter_chunks(stream: BinaryIO, source: str, errors: str = "strict", stats: TextStats | None = None,
-                block_bytes: int = BLOCK_BYTES, max_carry: int = MAX_CARRY_CHARS) -> Iterator[str]:
+                block_bytes: int = BLOCK_BYTES, max_carry: int = MAX_CARRY_CHARS, offset: int = 0) -> Iterator[str]:
     """Text chunks of a UTF-8 byte stream. Invalid UTF-8 (or a NUL byte) raises InputError naming `source`
-    and the byte offset, unless errors='replace'. A leading UTF-8 BOM is dropped."""
+    and the byte offset, unless errors='replace'. A leading UTF-8 BOM is dropped. `offset`: where the stream
+    starts in `source` (a later piece of a file: offsets in errors are the file's, and there is no BOM)."""
     if errors not in ("strict", "replace"):
         raise UsageError(f"invalid errors mode {errors!r}", "use 'strict' or 'replace'")
     stats = stats if stats is not None else TextStats()
     decoder = codecs.getincrementaldecoder("utf-8")(errors)
-    consumed = 0  # bytes of the stream handed to the decoder so far
+    consumed = offset  # bytes of the source handed to the decoder so far
     carry = ""
-    first = True
+    first = offset == 0
     while True:
         block = stream.read(block_bytes)
         final = not block
         if first and block.startswith(_BOM):
-            block, consumed = block[len(_BOM):], len(_BOM)
+            block, consumed = block[len(_BOM):], consumed + len(_BOM)
         first = False
         if errors == "strict" and b"\x00" in block:
             raise InputError(f"{source}: binary data (NUL byte) at byte offset {consumed + block.index(0)}",
@@ -134,3 +135,40 @@ def count_stream(tokenizers: Sequence[Tokenizer], stream: BinaryIO, source: str,
     stats = TextStats()
     totals = count_chunks(tokenizers, iter_chunks(stream, source, errors, stats))
     return totals, stats
+
+
+SCAN_BYTES = 64 * 1024
+
+
+def _is_space_at_edge(raw: bytes, last: bool) -> bool:
+    """Whether the last (or first) character of these UTF-8 bytes is whitespace; bad bytes count as U+FFFD."""
+    text = raw.decode("utf-8", "replace")
+    return not text or (text[-1] if last else text[0]).isspace()
+
+
+def find_cut(stream: BinaryIO, lo: int, hi: int, safe: bool = True) -> int | None:
+    """The first byte offset in [lo, hi) of a seekable UTF-8 stream just after a '\\n' where `iter_chunks` may
+    cut (with `safe`: a non-space character on both sides, as `_safe_cut` decides on text), or None. Used to
+    split a large file into pieces whose counts add up to the whole file's: reads a few bytes around each
+    newline it tries, at most `hi - lo` in all."""
+    pos = max(lo - 1, 1)  # the newline's own offset; never at the start of the stream
+    while pos < hi - 1:
+        base = max(pos - 4, 0)  # the character before the newline: at most 4 bytes back
+        stream.seek(base)
+        buf = stream.read(pos - base + SCAN_BYTES + 4)  # and the character after it
+        end = min(len(buf), pos - base + SCAN_BYTES, hi - 1 - base)
+        i = buf.find(b"\n", pos - base, end)
+        while i != -1:
+            if not safe:
+                return base + i + 1
+            back = i - 1
+            while back > max(i - 4, 0) and 0x80 <= buf[back] < 0xC0:  # UTF-8 continuation bytes
+                back -= 1
+            after = buf[i + 1:i + 5]
+            if after and not _is_space_at_edge(buf[back:i], last=True) and not _is_space_at_edge(after, last=False):
+                return base + i + 1
+            i = buf.find(b"\n", i + 1, end)
+        if len(buf) < pos - base + SCAN_BYTES:
+            return None  # end of the stream
+        pos = base + end
+    return None
