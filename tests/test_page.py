@@ -407,3 +407,26 @@ def test_an_as_of_date_in_the_link_reopens_and_a_bad_one_falls_back_visibly(page
         _open(page, history_page, f"#as-of={bad}")
         assert page.input_value("#as-of") == "2024-12-01", bad
         assert f"as-of “{bad}” (this page has prices from" in page.inner_text("#messages")
+
+
+def test_without_javascript_the_page_is_the_report_of_the_shared_skeleton(browser, tmp_path):
+    """JavaScript off: the static report (built from the same skeleton as markdown) shows every cost, the caveats
+    and the sources, with each EUR price converted to USD as the markdown report gives it."""
+    from costcalc.costing import compare
+    from costcalc.numbers import money
+    from costcalc.reports import render
+
+    matrix = compare()  # the published comparison: Mistral Medium is billed in EUR
+    path = tmp_path / "page.html"
+    path.write_text(render(matrix, "html"), encoding="utf-8")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    text = page.inner_text("body")
+    markdown = render(matrix, "md")
+    for ref in matrix.offerings:
+        assert f"{money(matrix.row('it', ref)['cost'])}\t" in text, ref  # a cell of the cost table
+    fx_line = next(line for line in markdown.splitlines() if line.startswith("- mistral/") and " at " in line)
+    assert fx_line.removeprefix("- ") in text  # the EUR price and its USD conversion, word for word
+    assert "Italian: cost per 1M characters of English-equivalent content" in text
+    context.close()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from costcalc.jsonable import plain
 from costcalc.languages import name as language_name
 from costcalc.reports.common import title
+from costcalc.reports.skeleton import Block, Bullets, Heading, Paragraph, blocks, provenance_lines
 
 if TYPE_CHECKING:
     from costcalc.matrix import CostMatrix
@@ -113,17 +114,53 @@ def _script_json(data: dict[str, Any]) -> str:
     return json.dumps(plain(data), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+def _static_html(parts: list[Block]) -> str:
+    """Skeleton blocks as plain HTML."""
+    out = []
+    for block in parts:
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            out.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in block.items) + "</ul>")
+        else:
+            head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
+            body = "".join("<tr>" + "".join(f'<td class="num">{escape(c)}</td>' if a == "r" else f"<td>{escape(c)}</td>"
+                                            for c, a in zip(row, block.align, strict=True)) + "</tr>"
+                           for row in block.rows)
+            out.append(f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    return "\n".join(out)
+
+
+def _static_report(matrix: CostMatrix) -> str:
+    """The report's skeleton for a reader without JavaScript: every section but the title, the preset note, the
+    caveats and the sources, which the page shows in its own HTML."""
+    from costcalc.reports.common import preset_note
+
+    kept, skipping = [], False
+    for block in blocks(matrix)[1:]:
+        if isinstance(block, Heading):
+            skipping = block.text in ("Caveats", "Where the numbers come from")
+        if not skipping and block != Paragraph(preset_note(matrix)):
+            kept.append(block)
+    return _static_html(kept)
+
+
 def render(matrix: CostMatrix) -> str:
     data = page_data(matrix)
     heading = escape(data["title"])
-    # The caveats are in the HTML itself, so a reader without JavaScript (or a printout) still has them.
+    # The caveats and sources are in the HTML itself, so a reader without JavaScript (or a printout) still has
+    # them; the script redraws the sources for the as-of date chosen in the page.
     caveats = "".join(f"<li>{escape(c)}</li>" for c in data["caveats"])
+    sources = "".join(f"<li>{escape(line)}</li>" for line in provenance_lines(matrix))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         f"<title>{heading}</title><style>{_asset('page.css')}</style></head>\n<body>\n"
         + _asset("page.html").replace("{{heading}}", heading).replace("{{caveats}}", caveats)
-        .replace("{{caveats_hidden}}", "" if caveats else " hidden")
+        .replace("{{caveats_hidden}}", "" if caveats else " hidden").replace("{{sources}}", sources)
+        .replace("{{static_report}}", _static_report(matrix))
         + f"\n<script type=\"application/json\" id=\"costcalc-data\">{_script_json(data)}</script>\n"
         f"<script>{_asset('page.js')}</script>\n</body></html>\n"
     )
