@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from costcalc.cost_model import Workload, blend, context, ratio
 from costcalc.errors import InputError, NoPriceError, UsageError
-from costcalc.matrix import CostMatrix
+from costcalc.matrix import Caveat, CostMatrix, GenreCost, OfferingCost, Ratio
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,37 +127,32 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
             price = eff_in * share_in + eff_out * share_out
             costs[off.ref] = price * (num_chars if character_billed else num_l) / den
             window = off.model.context_window
-            absolute.append({
-                "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
-                "calibration": calibrations[t][lang]["label"] if t in calibrations else "",
-                "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
-                "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
-                "tokens_per_1m_chars": float(rate_l * 1_000_000),
-                "premium": float(num_l / num_en) if num_en else math.nan,
-                "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
-                "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
-                **context(window, rate_l, rate_en, rate_chars),
-            })
+            absolute.append(OfferingCost(
+                language=lang, offering=off.ref, name=off.model.name, tokenizer=t, exact=exact[t],
+                calibration=calibrations[t][lang]["label"] if t in calibrations else "",
+                documents=len(shared), chars=sum(chars_l.values()), chars_en=sum(chars_en.values()),
+                tokens=sum(toks.values()), tokens_en=sum(toks_en.values()),
+                tokens_per_1m_chars=float(rate_l * 1_000_000), premium=float(num_l / num_en) if num_en else math.nan,
+                unit=q.entry.unit, input_price=q.input, output_price=q.output, currency=currency,
+                cost=costs[off.ref], confidence=q.entry.confidence, notes="; ".join(notes),
+                **context(window, rate_l, rate_en, rate_chars)))
             for d in shared:
                 units = chars_l[d] if character_billed else toks[d]
-                by_genre.append({"language": lang, "genre": d, "offering": off.ref, "tokenizer": t,
-                                 "tokens": toks[d], "tokens_en": toks_en[d], "chars_en": chars_en[d],
-                                 "premium": toks[d] / toks_en[d] if toks_en[d] else math.nan,
-                                 "cost": price * Decimal(units) / Decimal(chars_en[d])})
+                by_genre.append(GenreCost(lang, d, off.ref, t, toks[d], toks_en[d], chars_en[d],
+                                          toks[d] / toks_en[d] if toks_en[d] else math.nan,
+                                          price * Decimal(units) / Decimal(chars_en[d])))
         for off in offerings:
             cost = costs[off.ref]
-            relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
-                             "ratio": ratio(cost, costs[base_off.ref]),
-                             "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
+            relative.append(Ratio(lang, off.ref, base_off.ref, ratio(cost, costs[base_off.ref]),
+                                  exact[off.tokenizer] and exact[base_off.tokenizer]))
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
-    provenance["caveats"] = caveats(offerings, quotes, exact, {r["offering"]: r["notes"] for r in absolute},
-                                    as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
-                                                            if r.get("calibration")})
+    provenance["caveats"] = caveats(offerings, quotes, exact, {r.offering: r.notes for r in absolute},
+                                    as_of, workload, basis={r.offering: r.calibration for r in absolute
+                                                            if r.calibration})
     compared = {o.ref for o in offerings}
-    provenance["caveats"] += [{"offering": ref, "kind": "resolved",
-                               "text": f"{name} resolved to {ref} on {as_of}"} for name, ref in resolved]
-    provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
+    provenance["caveats"] += [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}") for name, ref in resolved]
+    provenance["caveats"] += [Caveat(note.split(":")[0], "your-price", note.split(": ", 1)[1])
                               for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():
         provenance["tokenizers"][name]["calibration"] = per_language
@@ -173,8 +168,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                            for lang in sorted({*languages, reference})},
                  "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
                                 for lang in sorted({*languages, reference})} for t in tokenizer_names}}
-    return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
-                      [o.ref for o in offerings], published, by_genre, documents,
+    return CostMatrix(tuple(absolute), tuple(relative), premiums, provenance, base_off.ref, list(languages),
+                      [o.ref for o in offerings], published, tuple(by_genre), documents,
                       price_history(offerings, as_of, currency))
 
 
@@ -203,14 +198,14 @@ FX_STALE_DAYS = 5  # ECB publishes on working days: more than a long weekend old
 
 def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str, bool], fallbacks: dict[str, str],
             as_of: date, workload: Workload, today: date | None = None,
-            basis: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Everything a reader must know before trusting a figure, one entry each: {offering (None: the whole
-    report), kind, text}. Every report format prints all of them (DESIGN.md: every caveat in every format)."""
+            basis: dict[str, str] | None = None) -> list[Caveat]:
+    """Everything a reader must know before trusting a figure, one Caveat each (offering None: the whole
+    report). Every report format prints all of them (DESIGN.md: every caveat in every format)."""
     today = today or date.today()
-    out: list[dict[str, Any]] = []
+    out: list[Caveat] = []
 
     def add(offering: str | None, kind: str, text: str) -> None:
-        out.append({"offering": offering, "kind": kind, "text": text})
+        out.append(Caveat(offering, kind, text))
 
     if as_of > today:
         add(None, "future-date", f"prices as of {as_of}, a date in the future: these are the prices recorded "

@@ -105,7 +105,7 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
     rows = []
     for off in offerings:
         quote = off.price(day, currency)
-        costs = {_cost_column(lang): matrix.row(lang, off.ref)["cost"] for lang in langs}
+        costs = {_cost_column(lang): matrix.row(lang, off.ref).cost for lang in langs}
         rows.append({
             "offering": off.ref, "host": off.provider.name, "id": off.model.id,
             "input": quote.input, "output": quote.output, "cached_input": quote.prices["cached_input"],
@@ -121,7 +121,7 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
     rows.sort(key=lambda r: (r["mean_cost"], r["offering"]))
     registered = index.registry.get(canonical)
     tokenizer = registered.tokenizer if registered else offerings[0].tokenizer
-    exact = all(matrix.row(langs[0], o.ref)["exact"] for o in offerings)
+    exact = all(matrix.row(langs[0], o.ref).exact for o in offerings)
     prov = matrix.provenance
     return HostsTable(
         model=canonical, name=registered.name if registered else offerings[0].model.name, tokenizer=tokenizer,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -12,20 +13,89 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class OfferingCost:
+    """What the content costs on one offering in one language, and the counts and prices behind it."""
+
+    language: str
+    offering: str
+    name: str
+    tokenizer: str
+    exact: bool  # counted with the model's own tokenizer (False: an estimate)
+    calibration: str  # a closed tokenizer's calibration, in words ("" for an open one)
+    documents: int
+    chars: int
+    chars_en: int
+    tokens: int
+    tokens_en: int
+    tokens_per_1m_chars: float
+    premium: float  # tokens / English tokens under the same tokenizer
+    unit: str  # token or character: what the price is per
+    input_price: Decimal | None
+    output_price: Decimal | None
+    currency: str
+    cost: Decimal  # per 1M characters of English-equivalent content, under the workload
+    confidence: str
+    notes: str  # price fallbacks under the workload
+    context_window: int | None
+    context_chars: int | None  # characters of this language the window holds
+    context_vs_en: float | None  # share of the content English would fit
+
+
+@dataclass(frozen=True)
+class Ratio:
+    language: str
+    offering: str
+    base: str
+    ratio: float  # cost(offering) / cost(base)
+    exact: bool  # both sides counted exactly
+
+
+@dataclass(frozen=True)
+class CostRow(OfferingCost):
+    """An OfferingCost with its ratio to the base: what `CostMatrix.row` gives."""
+
+    ratio: float
+
+
+@dataclass(frozen=True)
+class GenreCost:
+    """One corpus document (one genre) on one offering in one language."""
+
+    language: str
+    genre: str
+    offering: str
+    tokenizer: str
+    tokens: int
+    tokens_en: int
+    chars_en: int
+    premium: float
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader must know before trusting a figure; `offering` None: the whole report."""
+
+    offering: str | None
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class CostMatrix:
     """Everything one comparison computed, with its provenance; frozen: a finished comparison is never changed,
     `with_provenance` makes a new one. Reporters render the row lists; library users get the same data as pandas
     DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
 
-    absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
-    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
+    absolute_rows: tuple[OfferingCost, ...]  # one per (language, offering)
+    relative_rows: tuple[Ratio, ...]  # one per (language, offering): ratio = cost(offering) / cost(base)
     premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
-    provenance: dict[str, Any]
+    provenance: dict[str, Any]  # what it was computed from; "caveats" holds Caveat records
     base: str
     languages: list[str]
     offerings: list[str]
     published: dict[str, Any] | None = field(default=None)
-    genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
+    genre_rows: tuple[GenreCost, ...] = ()  # one per (language, genre, offering)
     documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
     price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
 
@@ -35,31 +105,35 @@ class CostMatrix:
 
         return replace(self, provenance={**self.provenance, **parts})
 
-    def row(self, language: str, offering: str) -> dict[str, Any]:
+    @property
+    def caveats(self) -> tuple[Caveat, ...]:
+        return tuple(self.provenance.get("caveats") or ())
+
+    def row(self, language: str, offering: str) -> CostRow:
         return self._by_key[(language, offering)]
 
     @cached_property
-    def _by_key(self) -> dict[tuple[str, str], dict[str, Any]]:
-        rel = {(r["language"], r["offering"]): r for r in self.relative_rows}
-        return {(r["language"], r["offering"]): {**r, "ratio": rel[(r["language"], r["offering"])]["ratio"]}
+    def _by_key(self) -> dict[tuple[str, str], CostRow]:
+        ratios = {(r.language, r.offering): r.ratio for r in self.relative_rows}
+        return {(r.language, r.offering): CostRow(**asdict(r), ratio=ratios[(r.language, r.offering)])
                 for r in self.absolute_rows}
 
     def grid(self, language: str) -> list[list[float]]:
         """R[i][j] = cost(i) / cost(j) in `language`, offerings in order."""
-        costs = [self.row(language, o)["cost"] for o in self.offerings]
+        costs = [self.row(language, o).cost for o in self.offerings]
         return [[float(ci / cj) if cj else math.inf for cj in costs] for ci in costs]
 
     @property
     def absolute(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame(self.absolute_rows)
+        return pd.DataFrame([asdict(r) for r in self.absolute_rows], columns=[f.name for f in fields(OfferingCost)])
 
     @property
     def relative(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame(self.relative_rows, columns=["language", "offering", "base", "ratio", "exact"])
+        return pd.DataFrame([asdict(r) for r in self.relative_rows], columns=[f.name for f in fields(Ratio)])
 
     @property
     def premiums(self) -> pd.DataFrame:
@@ -77,19 +151,26 @@ class CostMatrix:
 
     def to_cache(self) -> dict[str, Any]:
         """The fields as plain data (Decimal and date kept) for the JSON result cache."""
-        from dataclasses import fields
-
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("absolute_rows", "relative_rows", "genre_rows"):
+            data[name] = [asdict(r) for r in data[name]]
+        data["provenance"] = {**self.provenance, "caveats": [asdict(c) for c in self.caveats]}
+        return data
 
     @classmethod
     def from_cache(cls, data: Any) -> CostMatrix | None:
         """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
-        from dataclasses import fields
-
         names = {f.name for f in fields(cls)}
         if not isinstance(data, dict) or set(data) != names:
             return None
-        return cls(**data)
+        try:
+            return cls(**{**data, "absolute_rows": tuple(OfferingCost(**r) for r in data["absolute_rows"]),
+                          "relative_rows": tuple(Ratio(**r) for r in data["relative_rows"]),
+                          "genre_rows": tuple(GenreCost(**r) for r in data["genre_rows"]),
+                          "provenance": {**data["provenance"],
+                                         "caveats": [Caveat(**c) for c in data["provenance"]["caveats"]]}})
+        except (TypeError, KeyError):  # written by another version of these records
+            return None
 
     def __repr__(self) -> str:
         return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "

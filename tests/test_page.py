@@ -279,7 +279,7 @@ def test_effective_context_cells_equal_the_library(browser, tmp_path):
     cells = pg.eval_on_selector_all("#context-table td", "els => els.map(e => [e.dataset.offering, "
                                     "Number(e.dataset.contextChars), Number(e.dataset.contextVsEn)])")
     row = matrix.row("it", "test/m1")
-    assert cells == [["test/m1", row["context_chars"], pytest.approx(row["context_vs_en"], rel=1e-12)]]
+    assert cells == [["test/m1", row.context_chars, pytest.approx(row.context_vs_en, rel=1e-12)]]
     pg.close()
 
 
@@ -425,7 +425,7 @@ def test_without_javascript_the_page_is_the_report_of_the_shared_skeleton(browse
     text = page.inner_text("body")
     markdown = render(matrix, "md")
     for ref in matrix.offerings:
-        assert f"{money(matrix.row('it', ref)['cost'])}\t" in text, ref  # a cell of the cost table
+        assert f"{money(matrix.row('it', ref).cost)}\t" in text, ref  # a cell of the cost table
     fx_line = next(line for line in markdown.splitlines() if line.startswith("- mistral/") and " at " in line)
     assert fx_line.removeprefix("- ") in text  # the EUR price and its USD conversion, word for word
     assert "Italian: cost per 1M characters of English-equivalent content" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from costcalc.jsonable import dumps
-from costcalc.reports.common import DEFINITIONS, caveats, published_rows
+from costcalc.reports.common import DEFINITIONS, published_rows
 
 if TYPE_CHECKING:
     from costcalc.matrix import CostMatrix
@@ -16,7 +16,7 @@ def render(matrix: CostMatrix) -> str:
         "report": "costcalc relative cost",
         "preset": matrix.provenance.get("preset"),
         "definitions": DEFINITIONS,
-        "caveats": caveats(matrix),
+        "caveats": matrix.caveats,
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,

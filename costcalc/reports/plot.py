@@ -124,7 +124,7 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
                  f"({prov['currency']})")
         marked_rows, marked_columns = estimates, estimates
     else:
-        rows = {(r["language"], r["offering"]): r["ratio"] for r in matrix.relative_rows}
+        rows = {(r.language, r.offering): r.ratio for r in matrix.relative_rows}
         import pandas as pd
 
         grid = pd.DataFrame([[rows[(lang, o)] for o in matrix.offerings] for lang in matrix.languages],

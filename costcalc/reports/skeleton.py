@@ -68,9 +68,9 @@ def cost_table(matrix: CostMatrix, lang: str) -> Table:
     rows = []
     for ref in matrix.offerings:
         r = matrix.row(lang, ref)
-        rows.append([label(matrix, ref), r["tokenizer"] + ("" if r["exact"] else " *"),
-                     f"{r['tokens_per_1m_chars']:,.0f}", f"{r['premium']:.2f}", money(r["input_price"]),
-                     money(r["output_price"]), money(r["cost"]), ratio_text(r["ratio"])])
+        rows.append([label(matrix, ref), r.tokenizer + ("" if r.exact else " *"), f"{r.tokens_per_1m_chars:,.0f}",
+                     f"{r.premium:.2f}", money(r.input_price), money(r.output_price), money(r.cost),
+                     ratio_text(r.ratio)])
     return _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M", "output /1M",
                    f"cost ({matrix.provenance['currency']})", ratio_header(matrix)], rows, "llrrrrrr")
 
@@ -132,7 +132,7 @@ def blocks(matrix: CostMatrix) -> list[Block]:
     header, rows = genre_table(matrix)
     out += [Heading(2, "Premium by genre"),
             Paragraph(f"Tokens of each corpus document relative to its English original, under "
-                      f"{matrix.row(matrix.languages[0], matrix.base)['tokenizer']} (the tokenizer of "
+                      f"{matrix.row(matrix.languages[0], matrix.base).tokenizer} (the tokenizer of "
                       f"{matrix.base})."),
             _table(header, rows)]
     published = published_rows(matrix)
