@@ -516,7 +516,7 @@ def run(pieces: Sequence[Piece], names: Sequence[str], *, read: ReadOptions = Re
     return totals
 
 
-@dataclass
+@dataclass(frozen=True)
 class OfferingEstimate:
     offering: str
     tokenizer: str
@@ -537,9 +537,11 @@ class OfferingEstimate:
         return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Estimate:
-    offerings: list[OfferingEstimate]
+    """What `estimate` returns: a frozen record per offering, the totals read, and how they were made."""
+
+    offerings: tuple[OfferingEstimate, ...]
     totals: Totals
     skipped: Skipped
     sample: float | None
@@ -681,5 +683,5 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
                   "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
                   "exact count of every unit", "inputs": len(files), "input_bytes": total_bytes,
                   "workers": runner.workers}
-    return Estimate(results, totals, skipped, sample, seed, engine, provenance, approximate)
+    return Estimate(tuple(results), totals, skipped, sample, seed, engine, provenance, approximate)
 
