@@ -1,7 +1,8 @@
 """Named comparisons: a preset fixes models, base, as-of date and languages; options override its parts, and the
 report's first line says which preset it is and what was overridden ("published-2023-12-14 models and prices,
 German"). Which models `current` holds is computed from the price tables on the as-of day
-(current_preset); this module names presets and merges them with the options."""
+(current_preset). The presets are data (PRESETS, PUBLISHED_DEFAULT, PRESET_CURRENT); the functions below compute
+`current` and merge a preset with the options."""
 
 from __future__ import annotations
 
@@ -44,6 +45,30 @@ PUBLISHED_DEFAULT = {
 PRESET_CURRENT = {"providers": ("openai", "anthropic", "google", "mistral", "aws-bedrock"),
                   "classes": ("flagship", "mid", "small"), "base_provider": "openai"}
 
+DEFAULT = "published-2023-12-14"
+ALIASES = {"published": DEFAULT}
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    languages: tuple[str, ...]
+    models: tuple[str, ...]
+    base: str
+    as_of: date | None  # None: today
+    skip_unavailable: bool = False  # leave out offerings whose optional tokenizer is not installed, and say so
+
+
+PRESETS = {
+    DEFAULT: Preset(DEFAULT, "the published comparison of 14 Dec 2023: Italian input, Mistral Medium against Claude 2, "
+                             "GPT-4 Turbo, GPT-3.5 Turbo, Titan Text Express and Llama 2 70B/13B",
+                    (PUBLISHED_DEFAULT["language"],), tuple(PUBLISHED_DEFAULT["models"]), PUBLISHED_DEFAULT["base"],
+                    PUBLISHED_DEFAULT["as_of"]),
+    "current": Preset("current", "the newest flagship, mid and small model of each provider on sale on the as-of "
+                                 "date, in every bundled language", ("all",), (), "", None, skip_unavailable=True),
+}
+
 
 def current_preset(as_of: str | date | None = None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
     """The models and base of `--preset current` on `as_of` (default today): per provider, the newest model of
@@ -66,41 +91,15 @@ def flagships(as_of: str | date | None = None, pricing_dir: str | Path | None = 
     """The flagships of `--preset current` on `as_of`: what `costcalc estimate` prices when no model is given."""
     return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]
 
-DEFAULT = "published-2023-12-14"
-ALIASES = {"published": DEFAULT}
-
-
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    description: str
-    languages: tuple[str, ...]
-    models: tuple[str, ...]
-    base: str
-    as_of: date | None  # None: today
-    skip_unavailable: bool = False  # leave out offerings whose optional tokenizer is not installed, and say so
-
-
-def presets() -> dict[str, Preset]:
-    return {
-        DEFAULT: Preset(DEFAULT, "the published comparison of 14 Dec 2023: Italian input, Mistral Medium against "
-                                 "Claude 2, GPT-4 Turbo, GPT-3.5 Turbo, Titan Text Express and Llama 2 70B/13B",
-                        (PUBLISHED_DEFAULT["language"],), tuple(PUBLISHED_DEFAULT["models"]),
-                        PUBLISHED_DEFAULT["base"], PUBLISHED_DEFAULT["as_of"]),
-        "current": Preset("current", "the newest flagship, mid and small model of each provider on sale on the "
-                                     "as-of date, in every bundled language", ("all",), (), "", None,
-                          skip_unavailable=True),
-    }
-
 
 def names() -> list[str]:
-    return [*presets(), *ALIASES]
+    return [*PRESETS, *ALIASES]
 
 
 def get(name: str) -> Preset:
     from costcalc.errors import closest
 
-    table = presets()
+    table = PRESETS
     found = table.get(ALIASES.get(name, name))
     if found is None:
         hint = closest(name, list(table))
