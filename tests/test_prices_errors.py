@@ -59,6 +59,15 @@ BAD_TABLES = [
      .replace("input: 2.7\n", "input: 2.7\n        batch_input: 1.35\n"),
      r"mistral\.yaml:\d+: model 'mistral-medium-2312': entry from 2024-02-26 has explicit batch_input and the "
      r"provider's batch rule \(from 2024-01-01\) also applies"),
+    ("duplicate key", MISTRAL.replace("        output: 7.5\n", "        output: 7.5\n        input: 2.4\n"),
+     r"^\S*mistral\.yaml:15: duplicate key 'input'$"),
+    ("duplicate top-level key", MISTRAL.replace("name: Mistral AI\n", "name: Mistral AI\nname: Mistral\n"),
+     r"^\S*mistral\.yaml:3: duplicate key 'name'$"),
+    ("not_offered cites an unknown source", MISTRAL.replace(
+        "    prices:\n", "    not_offered:\n      - {component: batch, source: [mistral-docs-2023]}\n    prices:\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': not_offered batch: unknown source id 'mistral-docs-2023'"),
+    ("not_offered without a source", MISTRAL.replace("    prices:\n", "    not_offered: [batch]\n    prices:\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': not_offered\[0\]"),
     ("rule for an unknown model", MISTRAL.replace("models:\n", "rules:\n  - {kind: batch, factor: 0.5, from: "
                                                   "2024-01-01, applies_to: [nope], source: [test]}\nmodels:\n"),
      r"mistral\.yaml:5: rule 'batch' applies to unknown model 'nope'"),

@@ -78,6 +78,9 @@ def _check_sources(f: _File, sources: dict[str, Source]) -> list[str]:
     for m, model in enumerate(f.table.models):
         for e, entry in enumerate(model.prices):
             check(entry.source, f"model {model.id!r}: entry from {entry.from_}", "models", m, "prices", e, "source")
+        for n, absent in enumerate(model.not_offered):
+            check(absent.source, f"model {model.id!r}: not_offered {absent.component}", "models", m, "not_offered",
+                  n, "source")
     return problems
 
 
