@@ -139,3 +139,55 @@ def test_the_check_catches(code):
 ])
 def test_the_check_allows(code):
     assert not problems(code, "x.py")
+
+
+def _commands():
+    """Every leaf command of `costcalc`, loading the lazy subcommands, as (path, click.Command)."""
+    import click
+
+    from costcalc.cli import cli
+
+    def walk(group, path):
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if isinstance(command, click.Group):
+                yield from walk(command, f"{path} {name}")
+            else:
+                yield f"{path} {name}", command
+
+    return list(walk(cli, "costcalc"))
+
+
+# Options several commands take: each is defined once in cli/_options.py, so its values parse the same way.
+SHARED = ("--currency", "--as-of", "--corpus", "--workers", "--plot", "--errors", "--direction", "--output-ratio",
+          "--cached-share", "--batch-share", "--pricing-dir", "--prices", "--calibrations")
+
+
+# (command, option): why it parses differently
+OWN = {("costcalc estimate", "--direction"): "a file is priced as input or as output; there is no output ratio"}
+
+
+@pytest.mark.parametrize("option", SHARED)
+def test_a_shared_option_parses_the_same_in_every_command(option):
+    import click
+
+    seen = {}
+    for path, command in _commands():
+        for param in command.params:
+            if isinstance(param, click.Option) and option in param.opts and (path, option) not in OWN:
+                kind = (param.type if not isinstance(param.type, click.Choice)
+                        else (tuple(param.type.choices), param.type.case_sensitive))
+                seen[path] = (kind, getattr(param.callback, "__code__", None))
+    assert len(seen) >= 2, f"{option} is not shared: {list(seen)}"
+    assert len({repr(v) for v in seen.values()}) == 1, f"{option} differs between commands: {seen}"
+
+
+def test_currency_is_case_insensitive_in_every_command():
+    import click
+
+    for path, command in _commands():
+        for param in command.params:
+            if isinstance(param, click.Option) and "--currency" in param.opts:
+                ctx = click.Context(command)
+                assert param.process_value(ctx, "eur") == "EUR", path
