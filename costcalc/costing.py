@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from costcalc.cost_model import Workload, blend, context, ratio
 from costcalc.errors import InputError, NoPriceError, UsageError
-from costcalc.matrix import Caveat, CostMatrix, GenreCost, OfferingCost, Ratio
+from costcalc.matrix import Caveat, CostMatrix, GenreCost, OfferingCost, OfferingSource, PriceSource, Ratio
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -234,15 +234,15 @@ def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str
     return out
 
 
-def price_info(q: Quote) -> dict[str, Any]:
+def price_info(q: Quote) -> PriceSource:
     """What an offering's price entry says on the quote's day, in the report currency, with its sources."""
-    return {"effective_from": q.entry.from_, "billed_currency": q.billed_currency,
-            "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
-            "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
-            "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
-            "note": q.entry.note, "prices": dict(q.prices), "tiers": list(q.tiers), "derived": dict(q.derived),
-            "batch_factor": next((r.factor for r in q.rules if r.kind == "batch"), None),
-            "regional_uplift": q.regional_uplift}
+    return PriceSource(effective_from=q.entry.from_, billed_currency=q.billed_currency, billed_input=q.entry.input,
+                       billed_output=q.entry.output, fx_rate=q.fx_rate, fx_date=q.fx_date, input=q.input,
+                       output=q.output, unit=q.entry.unit, source=q.citation_text(), sources=q.citations(),
+                       confidence=q.entry.confidence, note=q.entry.note, prices=dict(q.prices), tiers=list(q.tiers),
+                       derived=dict(q.derived),
+                       batch_factor=next((r.factor for r in q.rules if r.kind == "batch"), None),
+                       regional_uplift=q.regional_uplift)
 
 
 def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> dict[str, Any]:
@@ -288,11 +288,9 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
         "corpus": {"name": corpus.name, "sha256": corpus.sha256, "origin": corpus.origin,
                    "languages": len(corpus.languages), "documents": len(corpus.doc_ids)},
         "tokenizers": tokenizers,
-        "offerings": {
-            off.ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
-                      "context_window": off.model.context_window, **price_info(quotes[off.ref])}
-            for off in offerings
-        },
+        "offerings": {off.ref: OfferingSource(off.model.name, off.provider.name, off.tokenizer,
+                                              off.model.context_window, price_info(quotes[off.ref]))
+                      for off in offerings},
         "fx_source": book.fx.source,
         "left_out": [],
     }

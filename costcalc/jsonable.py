@@ -20,7 +20,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if is_dataclass(value) and not isinstance(value, type):  # a typed record: its fields, in order
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+        out: dict[str, Any] = {}
+        for f in fields(value):  # a field marked inline contributes its own fields at its place
+            part = plain(getattr(value, f.name))
+            out.update(part if f.metadata.get("inline") else {f.name: part})
+        return out
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,41 @@ class Caveat:
 
 
 @dataclass(frozen=True)
+class PriceSource:
+    """What an offering's price entry says on one day, converted to the report currency, with its sources."""
+
+    effective_from: date
+    billed_currency: str
+    billed_input: Decimal | None
+    billed_output: Decimal | None
+    fx_rate: Decimal | None  # None: billed in the report currency
+    fx_date: date | None
+    input: Decimal | None  # per 1M units, in the report currency
+    output: Decimal | None
+    unit: str
+    source: str  # the citations in one line
+    sources: list[dict[str, Any]]
+    confidence: str
+    note: str | None
+    prices: dict[str, Decimal | None]  # every price component (cached input, batch, ...)
+    tiers: list[Any]
+    derived: dict[str, Any]
+    batch_factor: Decimal | None
+    regional_uplift: Decimal | None
+
+
+@dataclass(frozen=True)
+class OfferingSource:
+    """Where one compared offering's figures come from. JSON writes its price's fields in line with the others."""
+
+    name: str
+    provider: str
+    tokenizer: str
+    context_window: int | None
+    price: PriceSource = field(metadata={"inline": True})
+
+
+@dataclass(frozen=True)
 class CostMatrix:
     """Everything one comparison computed, with its provenance; frozen: a finished comparison is never changed,
     `with_provenance` makes a new one. Reporters render the row lists; library users get the same data as pandas
@@ -90,7 +126,8 @@ class CostMatrix:
     absolute_rows: tuple[OfferingCost, ...]  # one per (language, offering)
     relative_rows: tuple[Ratio, ...]  # one per (language, offering): ratio = cost(offering) / cost(base)
     premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
-    provenance: dict[str, Any]  # what it was computed from; "caveats" holds Caveat records
+    provenance: dict[str, Any]  # what it was computed from: "offerings" holds OfferingSource records, "caveats"
+    # Caveat records
     base: str
     languages: list[str]
     offerings: list[str]
@@ -108,6 +145,13 @@ class CostMatrix:
     @property
     def caveats(self) -> tuple[Caveat, ...]:
         return tuple(self.provenance.get("caveats") or ())
+
+    def source(self, offering: str) -> OfferingSource:
+        return self.provenance["offerings"][offering]
+
+    def exact(self, offering: str) -> bool:
+        """Counted with the offering's own tokenizer (False: an estimate)."""
+        return self.provenance["tokenizers"][self.source(offering).tokenizer]["exact"]
 
     def row(self, language: str, offering: str) -> CostRow:
         return self._by_key[(language, offering)]
@@ -150,12 +194,8 @@ class CostMatrix:
         return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
 
     def to_cache(self) -> dict[str, Any]:
-        """The fields as plain data (Decimal and date kept) for the JSON result cache."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        for name in ("absolute_rows", "relative_rows", "genre_rows"):
-            data[name] = [asdict(r) for r in data[name]]
-        data["provenance"] = {**self.provenance, "caveats": [asdict(c) for c in self.caveats]}
-        return data
+        """The fields (records as their fields, Decimal and date kept) for the JSON result cache."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
     def from_cache(cls, data: Any) -> CostMatrix | None:
@@ -163,12 +203,23 @@ class CostMatrix:
         names = {f.name for f in fields(cls)}
         if not isinstance(data, dict) or set(data) != names:
             return None
+
+        def price(p: dict[str, Any] | None) -> PriceSource | None:
+            return None if p is None else PriceSource(**p)
+
         try:
-            return cls(**{**data, "absolute_rows": tuple(OfferingCost(**r) for r in data["absolute_rows"]),
-                          "relative_rows": tuple(Ratio(**r) for r in data["relative_rows"]),
-                          "genre_rows": tuple(GenreCost(**r) for r in data["genre_rows"]),
-                          "provenance": {**data["provenance"],
-                                         "caveats": [Caveat(**c) for c in data["provenance"]["caveats"]]}})
+            prov = data["provenance"]
+            history = data["price_history"]
+            return cls(**{
+                **data, "absolute_rows": tuple(OfferingCost(**r) for r in data["absolute_rows"]),
+                "relative_rows": tuple(Ratio(**r) for r in data["relative_rows"]),
+                "genre_rows": tuple(GenreCost(**r) for r in data["genre_rows"]),
+                "provenance": {**prov, "caveats": [Caveat(**c) for c in prov["caveats"]],
+                               "offerings": {ref: OfferingSource(**{**o, "price": PriceSource(**o["price"])})
+                                             for ref, o in prov["offerings"].items()}},
+                "price_history": {**history, "offerings": {
+                    ref: [{**c, "price": price(c["price"])} for c in kept]
+                    for ref, kept in history.get("offerings", {}).items()}} if history else history})
         except (TypeError, KeyError):  # written by another version of these records
             return None
 

@@ -34,9 +34,8 @@ def ratio_header(matrix: CostMatrix) -> str:
 
 def label(matrix: CostMatrix, ref: str) -> str:
     """'Llama 2 Chat 70B on Amazon Bedrock' style display name; estimates say so."""
-    info = matrix.provenance["offerings"][ref]
-    estimate = "" if matrix.provenance["tokenizers"][info["tokenizer"]]["exact"] else " (estimate)"
-    return f"{info['name']} on {info['provider']}{estimate}"
+    info = matrix.source(ref)
+    return f"{info.name} on {info.provider}{'' if matrix.exact(ref) else ' (estimate)'}"
 
 
 def tokenizer_kind(tok: dict[str, Any]) -> str:
@@ -71,22 +70,22 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
         return []
     lang = matrix.languages[0]
     prov = matrix.provenance
-    base_info = prov["offerings"][matrix.base]
+    base_price = matrix.source(matrix.base).price
     rows = []
     for ref, published in matrix.published.items():
         ratio = matrix.row(lang, ref).ratio
         ours = inverse(ratio)  # in the published reading: cost(base) / cost(offering)
-        info = prov["offerings"][ref]
+        info = matrix.source(ref)
+        price = info.price
         reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
-        if base_info["fx_rate"] is not None:
-            reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_info['fx_rate']} "
-                           f"({base_info['fx_date']})")
-        if not prov["tokenizers"][info["tokenizer"]]["exact"]:
-            reasons.append(f"estimate: tokenizer not public, counted with {info['tokenizer']}")
-        if info["confidence"] != "high":
-            price = f"{info['billed_input']}/{info['billed_output']}"
-            reasons.append(f"price entry ({info['confidence']} confidence): {price} from {info['source']}"
-                           + (f"; {info['note']}" if info["note"] else ""))
+        if base_price.fx_rate is not None:
+            reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_price.fx_rate} "
+                           f"({base_price.fx_date})")
+        if not matrix.exact(ref):
+            reasons.append(f"estimate: tokenizer not public, counted with {info.tokenizer}")
+        if price.confidence != "high":
+            reasons.append(f"price entry ({price.confidence} confidence): {price.billed_input}/{price.billed_output} "
+                           f"from {price.source}" + (f"; {price.note}" if price.note else ""))
         rows.append({"offering": ref, "reading": f"cost of {matrix.base} / cost of {ref}, as published",
                      "published": published, "ours": ours, "ratio": ratio,
                      "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref).exact,

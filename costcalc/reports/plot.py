@@ -113,8 +113,7 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
 
     prov = matrix.provenance
     short = {o: o.split("/")[-1] for o in matrix.offerings}
-    estimates = {short[o] for o in matrix.offerings
-                 if not prov["tokenizers"][prov["offerings"][o]["tokenizer"]]["exact"]}
+    estimates = {short[o] for o in matrix.offerings if not matrix.exact(o)}
     header = prov.get("preset") or {}
     lead = f"{header['heading']}: " if header.get("name") else ""
     if len(matrix.languages) == 1:

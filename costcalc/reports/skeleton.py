@@ -87,13 +87,11 @@ def provenance_lines(matrix: CostMatrix) -> list[str]:
              f"Workload: {prov['workload']}.", f"Documents: {prov['genre']}."]
     lines += [f"Left out: {gone['offering']}: {gone['reason']}." for gone in prov.get("left_out", [])]
     for ref in matrix.offerings:
-        info = prov["offerings"][ref]
-        fx = (f"; {info['input']}/{info['output']} {prov['currency']} at {info['fx_rate']} ({info['fx_date']})"
-              if info["fx_rate"] else "")
-        note = f" Note: {info['note']}" if info["note"] else ""
-        lines.append(f"{ref}: {info['billed_input']}/{info['billed_output']} {info['billed_currency']} per 1M "
-                     f"{info['unit']}s from {info['effective_from']}{fx}; source: {info['source']} (confidence "
-                     f"{info['confidence']}).{note}")
+        p = matrix.source(ref).price
+        fx = f"; {p.input}/{p.output} {prov['currency']} at {p.fx_rate} ({p.fx_date})" if p.fx_rate else ""
+        note = f" Note: {p.note}" if p.note else ""
+        lines.append(f"{ref}: {p.billed_input}/{p.billed_output} {p.billed_currency} per 1M {p.unit}s from "
+                     f"{p.effective_from}{fx}; source: {p.source} (confidence {p.confidence}).{note}")
     lines += [f"Tokenizer {name}: {tokenizer_kind(tok)}; fingerprint sha256 {tok['fingerprint'][:16]}."
               for name, tok in prov["tokenizers"].items()]
     if not all(t["exact"] for t in prov["tokenizers"].values()):

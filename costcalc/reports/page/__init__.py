@@ -19,7 +19,7 @@ from costcalc.reports.common import title
 from costcalc.reports.skeleton import Block, Bullets, Heading, Paragraph, blocks, provenance_lines
 
 if TYPE_CHECKING:
-    from costcalc.matrix import CostMatrix
+    from costcalc.matrix import CostMatrix, PriceSource
 
 
 def _asset(name: str) -> str:
@@ -34,17 +34,14 @@ def _tokenizer_label(tokenizer: str, exact: bool) -> str:
     return f"estimate: the vendor's tokenizer is not public; counted with {tokenizer}"
 
 
-def _price_fields(info: dict[str, Any]) -> dict[str, Any]:
+def _price_fields(p: PriceSource) -> dict[str, Any]:
     """The parts of an offering the page reprices when another as-of date is chosen (costing.price_info)."""
     return {
-        "unit": info["unit"], "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
-        "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},
-        "batch_factor": info.get("batch_factor"), "regional_uplift": info.get("regional_uplift"),
-        "effective_from": info["effective_from"],
-        "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
-        "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
-        "source": info["source"], "sources": info.get("sources") or [],
-        "confidence": info["confidence"], "note": info["note"],
+        "unit": p.unit, "prices": p.prices or {"input": p.input, "output": p.output}, "tiers": p.tiers,
+        "derived": p.derived, "batch_factor": p.batch_factor, "regional_uplift": p.regional_uplift,
+        "effective_from": p.effective_from, "billed_currency": p.billed_currency, "billed_input": p.billed_input,
+        "billed_output": p.billed_output, "fx_rate": p.fx_rate, "fx_date": p.fx_date, "source": p.source,
+        "sources": p.sources, "confidence": p.confidence, "note": p.note,
     }
 
 
@@ -66,14 +63,14 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
     prov = matrix.provenance
     offerings = []
     for ref in matrix.offerings:
-        info = prov["offerings"][ref]
-        tok = prov["tokenizers"][info["tokenizer"]]
+        info = matrix.source(ref)
+        tok = prov["tokenizers"][info.tokenizer]
         offerings.append({
-            "ref": ref, "name": info["name"], "provider": info["provider"], "provider_id": ref.split("/")[0],
-            "tokenizer": info["tokenizer"], "exact": tok["exact"],
-            "counting": _tokenizer_label(info["tokenizer"], tok["exact"]),
+            "ref": ref, "name": info.name, "provider": info.provider, "provider_id": ref.split("/")[0],
+            "tokenizer": info.tokenizer, "exact": tok["exact"],
+            "counting": _tokenizer_label(info.tokenizer, tok["exact"]),
             "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
-            "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), **_price_fields(info),
+            "fingerprint": tok["fingerprint"], "context_window": info.context_window, **_price_fields(info.price),
         })
     languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))
     return {
