@@ -72,11 +72,11 @@ def to_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def to_markdown(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    from costcalc.reports.markdown import table_lines
+
     cells = [[_cell(row.get(c)).replace("|", "\\|") for c in columns] for row in rows]
-    numeric = _numeric(cells, columns)
-    out = ["| " + " | ".join(columns) + " |", "| " + " | ".join("--:" if n else ":--" for n in numeric) + " |",
-           *("| " + " | ".join(r) + " |" for r in cells)]
-    return "\n".join(out) + "\n"
+    align = "".join("r" if n else "l" for n in _numeric(cells, columns))
+    return "\n".join(table_lines(columns, cells, align)) + "\n"
 
 
 def _is_number(text: str) -> bool:

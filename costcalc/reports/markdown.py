@@ -3,6 +3,7 @@ through rich."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from costcalc.reports.skeleton import Block, Bullets, Heading, Paragraph, blocks
@@ -18,9 +19,15 @@ def _lines(block: Block) -> list[str]:
         return [block.text]
     if isinstance(block, Bullets):  # a leading '*' would start a nested list
         return ["- " + ("\\" + item if item.startswith("* ") else item) for item in block.items]
+    return table_lines(block.header, block.rows, block.align)
+
+
+def table_lines(header: Sequence[str], rows: Iterable[Sequence[str]], align: str) -> list[str]:
+    """A markdown table; `align` has one letter per column, l(eft) or r(ight). Every markdown table costcalc
+    writes (reports and the CLI's `--format md`) comes from here."""
     marks = {"l": ":--", "r": "--:"}
-    return ["| " + " | ".join(block.header) + " |", "| " + " | ".join(marks[a] for a in block.align) + " |",
-            *("| " + " | ".join(row) + " |" for row in block.rows)]
+    return ["| " + " | ".join(header) + " |", "| " + " | ".join(marks[a] for a in align) + " |",
+            *("| " + " | ".join(row) + " |" for row in rows)]
 
 
 def render(matrix: CostMatrix) -> str:
