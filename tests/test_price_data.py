@@ -1,10 +1,11 @@
 """Checks that keep the bundled price data true (issue #10, item 8). They read pricing/ as it is on main.
 
-Every source id resolves; no price starts after its model's retirement; dated snapshot ids resolve to their model;
-every preset resolves on its as-of date to models on sale; every offering is mapped for the refresh job or says
-why not. `late_snapshots`, `orphan_successors`, `missing_components` and `confidence_problems` list what the
-stricter rules of docs/pricing-format.md find (`python -m tests.test_price_data` prints them); their tests join
-this file once the data passes them.
+Every source id resolves; no price starts after its model's retirement; no model is first priced after the date in
+its dated snapshot id; dated snapshot ids resolve to their model; every successor is in the table; every model of a
+vendor that sells batch or prompt caching has those prices, or a cited `not_offered`; confidence obeys its rule;
+every preset resolves on its as-of date to models on sale; every offering is mapped for the refresh job or says why
+not. Each finder returns the offending entries, and its test fails on any of them: the only way out of a check is
+a cited `not_offered` in the data. `python -m tests.test_price_data` prints what each finder finds.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def test_the_bundled_tables_validate():
 def test_every_citation_resolves(book):
     cited = {s for table in book.providers for rule in table.rules for s in rule.source}
     cited |= {s for _, m in _models(book) for e in m.prices for s in e.source}
+    cited |= {s for _, m in _models(book) for n in m.not_offered for s in n.source}
     assert sorted(cited - set(book.sources)) == []
 
 
@@ -44,6 +46,10 @@ def orphan_successors(book) -> list[str]:
     names = {(t.provider, n) for t, m in _models(book) for n in [m.id, *m.plain_aliases]}
     return [f"{t.provider}/{m.id} -> {m.successor}" for t, m in _models(book)
             if m.successor and (t.provider, m.successor) not in names]
+
+
+def test_every_successor_is_in_the_table(book):
+    assert orphan_successors(book) == [], "add the successor's prices, or name the model the vendor names"
 
 
 def test_no_price_starts_after_retirement(book):
@@ -62,6 +68,10 @@ def late_snapshots(book) -> list[str]:
             if found and m.prices[0].from_ > date(*map(int, found.groups())):
                 late.append(f"{t.provider}/{m.id}: first price {m.prices[0].from_}, snapshot {name}")
     return late
+
+
+def test_no_model_is_first_priced_after_its_snapshot_date(book):
+    assert late_snapshots(book) == [], "date the first price on or before the day in the snapshot id"
 
 
 def test_dated_snapshot_ids_resolve_to_their_model(book):
@@ -99,10 +109,17 @@ def missing_components(book, component: str) -> list[str]:
                 quote = off.price(TODAY)
                 if quote.entry.unit != "token":
                     continue
-                declared = ("caching" if component == "prompt caching" else component) in off.model.not_offered
+                declared = not off.model.offers("caching" if component == "prompt caching" else component)
                 if declared != all(quote.prices[f] is None for f in fields):
                     missing.append(off.ref + (" (declared not_offered, yet priced)" if declared else ""))
     return missing
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_every_component_the_vendor_sells_is_priced_or_cited_as_not_offered(book, component):
+    assert missing_components(book, component) == [], (
+        f"add the {component} price (or a provider rule that covers the model), or a `not_offered` entry that "
+        "cites the source saying the vendor does not sell it")
 
 
 def _vendor_word(text: str) -> str:
@@ -122,6 +139,10 @@ def confidence_problems(book) -> list[str]:
             if e.confidence == "low" and not e.note:
                 wrong.append(f"{t.provider}/{m.id} from {e.from_}: low without a note saying how sources conflict")
     return wrong
+
+
+def test_confidence_obeys_its_rule(book):
+    assert confidence_problems(book) == [], "high needs the vendor's page or two publishers; low needs a note"
 
 
 def test_every_preset_resolves_to_models_on_sale():

@@ -8,6 +8,8 @@ from costcalc.errors import PriceTableError
 from costcalc.prices import load_prices
 from tests.conftest import BEDROCK, MISTRAL, write_pricing
 
+NOT_OFFERED = "    not_offered:\n      - {{component: {}, source: [mistral-docs-2024-01-03]}}\n    prices:\n"
+
 BAD_TABLES = [
     ("malformed yaml", MISTRAL.replace("    name: Mistral Medium\n", "    name: [Mistral Medium\n"),
      r"mistral\.yaml:\d+:\d+: malformed YAML"),
@@ -59,6 +61,25 @@ BAD_TABLES = [
      .replace("input: 2.7\n", "input: 2.7\n        batch_input: 1.35\n"),
      r"mistral\.yaml:\d+: model 'mistral-medium-2312': entry from 2024-02-26 has explicit batch_input and the "
      r"provider's batch rule \(from 2024-01-01\) also applies"),
+    ("duplicate key", MISTRAL.replace("        output: 7.5\n", "        output: 7.5\n        input: 2.4\n"),
+     r"^\S*mistral\.yaml:15: duplicate key 'input'$"),
+    ("duplicate top-level key", MISTRAL.replace("name: Mistral AI\n", "name: Mistral AI\nname: Mistral\n"),
+     r"^\S*mistral\.yaml:3: duplicate key 'name'$"),
+    ("not_offered cites an unknown source", MISTRAL.replace(
+        "    prices:\n", "    not_offered:\n      - {component: batch, source: [mistral-docs-2023]}\n    prices:\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': not_offered batch: unknown source id 'mistral-docs-2023'"),
+    ("not_offered yet priced", MISTRAL.replace(
+        "    prices:\n", NOT_OFFERED.format("caching"))
+     .replace("        output: 8.1\n", "        output: 8.1\n        cached_input: 0.27\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': not_offered caching, yet the entry from 2024-02-26 is "
+     r"priced with cached_input; remove one of them"),
+    ("not_offered batch under a batch rule", MISTRAL.replace(
+        "models:\n", "rules:\n  - {kind: batch, factor: 0.5, from: 2024-01-01, source: [mistral-docs-2024-01-03]}\n"
+        "models:\n").replace(
+        "    prices:\n", NOT_OFFERED.format("batch")),
+     r"not_offered batch, yet the entry from 2024-02-26 is priced with the provider's batch rule \(from 2024-01-01\)"),
+    ("not_offered without a source", MISTRAL.replace("    prices:\n", "    not_offered: [batch]\n    prices:\n"),
+     r"mistral\.yaml:\d+: model 'mistral-medium-2312': not_offered\[0\]"),
     ("rule for an unknown model", MISTRAL.replace("models:\n", "rules:\n  - {kind: batch, factor: 0.5, from: "
                                                   "2024-01-01, applies_to: [nope], source: [test]}\nmodels:\n"),
      r"mistral\.yaml:5: rule 'batch' applies to unknown model 'nope'"),

@@ -140,6 +140,9 @@ def _check_sources(f: _File, sources: dict[str, Source]) -> list[str]:
     for m, model in enumerate(f.table.models):
         for e, entry in enumerate(model.prices):
             check(entry.source, f"model {model.id!r}: entry from {entry.from_}", "models", m, "prices", e, "source")
+        for n, absent in enumerate(model.not_offered):
+            check(absent.source, f"model {model.id!r}: not_offered {absent.component}", "models", m, "not_offered",
+                  n, "source")
     return problems
 
 
@@ -194,6 +197,28 @@ def _check_rules(f: _File) -> list[str]:
     return problems
 
 
+# The entry fields a `not_offered` component rules out.
+_COMPONENT_FIELDS = {"batch": ("batch_input", "batch_output"), "caching": ("cached_input", "cache_write",
+                                                                          "cache_write_1h")}
+
+
+def _check_not_offered(f: _File) -> list[str]:
+    """A component the model lists as not offered has no price: neither on an entry nor by a provider rule."""
+    problems = []
+    for m, model in enumerate(f.table.models):
+        for n, absent in enumerate(model.not_offered):
+            where = f.at("models", m, "not_offered", n)
+            for e, entry in enumerate(model.prices):
+                priced = [name for name in _COMPONENT_FIELDS[absent.component] if getattr(entry, name) is not None]
+                rules = [r for r in f.table.rules if absent.component == "batch" == r.kind and r.covers(model.id)
+                         and r.overlaps(*model.period(e))]
+                if priced or rules:
+                    what = ", ".join(priced) if priced else f"the provider's batch rule (from {rules[0].from_})"
+                    problems.append(f"{where}: model {model.id!r}: not_offered {absent.component}, yet the entry "
+                                    f"from {entry.from_} is priced with {what}; remove one of them")
+    return problems
+
+
 def _cross_checks(files: list[_File], fx: FxTable | None, sources: dict[str, Source] | None) -> list[str]:
     from costcalc.tokenizers.registry import is_known
 
@@ -204,7 +229,7 @@ def _cross_checks(files: list[_File], fx: FxTable | None, sources: dict[str, Sou
         if table.provider in seen_provider:
             problems.append(f"{path}: provider {table.provider!r} is also defined in {seen_provider[table.provider]}")
         seen_provider[table.provider] = path
-        problems += _check_names(f) + _check_rules(f)
+        problems += _check_names(f) + _check_rules(f) + _check_not_offered(f)
         if sources is not None:
             problems += _check_sources(f, sources)
         for model in table.models:

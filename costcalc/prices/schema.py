@@ -143,6 +143,14 @@ class DatedAlias(_Strict):
         return self
 
 
+class NotOffered(_Strict):
+    """A component the provider sells for other models but not for this one, and the citation that says so."""
+
+    component: Literal["batch", "caching"]
+    source: SourceList
+    note: str | None = None
+
+
 class Model(_Strict):
     """One model as sold by one provider."""
 
@@ -169,9 +177,10 @@ class Model(_Strict):
     """First day the model is no longer served (retired)."""
     successor: str | None = None
     """The id the vendor names as replacement."""
-    not_offered: list[Literal["batch", "caching"]] = []
+    not_offered: list[NotOffered] = []
     """Components the provider sells for other models but not for this one (e.g. no batch API for a chat-latest
-    alias, no prompt caching for a pro model): the data checks then expect no such price."""
+    alias, no prompt caching for a pro model), each with its citation: the data checks then expect no such
+    price."""
     prices: list[PriceEntry] = Field(min_length=1)
     """Append-only history, oldest first; the last entry with from <= as_of wins."""
     checked: date
@@ -186,10 +195,17 @@ class Model(_Strict):
                     f"price entries out of date order: {after.from_} comes after {before.from_}; "
                     "keep entries oldest first and append new ones at the end"
                 )
+        components = [n.component for n in self.not_offered]
+        if len(set(components)) < len(components):
+            raise ValueError("not_offered lists a component twice; keep one entry per component")
         if self.until is not None and self.prices[-1].from_ >= self.until:
             raise ValueError(f"a price from {self.prices[-1].from_} starts on or after the model's retirement "
                              f"(until {self.until}); a retired model takes no new prices")
         return self
+
+    def offers(self, component: Literal["batch", "caching"]) -> bool:
+        """False when `not_offered` says the provider does not sell this component for the model."""
+        return all(n.component != component for n in self.not_offered)
 
     @property
     def plain_aliases(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""YAML reading for price data: floats become exact Decimals, and errors point at file:line:column."""
+"""YAML reading for price data: floats become exact Decimals, a key given twice is an error, and errors point at
+file:line(:column)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,29 @@ from costcalc.errors import PriceTableError
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, line: int) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.line = key, line
+
+
 class DecimalLoader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that reads `2.5` as Decimal('2.5'), never as a binary float."""
+    """Safe loader that reads `2.5` as Decimal('2.5'), never as a binary float, and refuses a key given twice in
+    one mapping (YAML would silently keep the last value: a price typed twice must not hide the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        raise _DuplicateKey(key, key_node.start_mark.line + 1)
+                    seen.add(key)
+                except TypeError:  # an unhashable key: the base constructor reports it
+                    pass
+        return super().construct_mapping(node, deep)
 
 
 def _decimal(loader: DecimalLoader, node: yaml.ScalarNode) -> Decimal:
@@ -38,6 +60,8 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _DuplicateKey as e:
+        raise PriceTableError(f"{path}:{e.line}: duplicate key {e.key!r}") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
