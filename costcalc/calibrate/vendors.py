@@ -15,15 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from costcalc.errors import CostcalcError, MissingDependencyError, UsageError
+from costcalc.errors import MissingDependencyError, UsageError, VendorError
 from costcalc.net import HttpSettings, pool
 
 # Counting endpoints rate-limit hard: more retries, a longer timeout and a shorter cap than the refresh job.
 HTTP = HttpSettings(timeout=60.0, retries=6, backoff=1.0, max_wait=60.0)
 
-
-class VendorError(CostcalcError, RuntimeError):
-    """The counting endpoint refused or answered something unusable."""
 
 
 def env_key(*names: str) -> str:

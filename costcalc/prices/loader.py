@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ from costcalc.errors import PriceTableError, closest
 from costcalc.prices.fx import FxTable, load_fx
 from costcalc.prices.schema import RULE_FIELDS, ProviderTable, Source, SourcesFile
 from costcalc.prices.version import table_files, table_version
-from costcalc.prices.yamlio import line_of, read_validated
+from costcalc.prices.yamlio import duplicate_ids, line_of, read_validated
 
 
 @dataclass(frozen=True)
@@ -35,18 +34,6 @@ class _File:
     def at(self, *loc: int | str) -> str:
         line = line_of(self.node, loc)  # type: ignore[arg-type]
         return f"{self.path}:{line}" if line else str(self.path)
-
-
-def duplicate_ids(path: Path, node: object, section: str, ids: Sequence[str], what: str) -> list[str]:
-    """One problem, with file:line, for every id listed again in `section`."""
-    seen: set[str] = set()
-    problems = []
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            problems.append(f"{path}:{line_of(node, (section, i, 'id'))}: {what} {ident!r} is listed twice; "
-                            "keep one entry")
-        seen.add(ident)
-    return problems
 
 
 def _read_provider(path: Path) -> tuple[_File | None, list[str]]:
@@ -223,7 +210,7 @@ def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None
             loaded.append(parsed)
     problems += _cross_checks(loaded, fx, sources)
     problems += _calibration_problems(root, sources)
-    from costcalc.hosts import check_models
+    from costcalc.prices.models import check_models
 
     problems += check_models(root, [(f.path, f.table) for f in loaded])
     return [(f.path, f.table) for f in loaded], fx, sources or {}, problems

@@ -4,6 +4,7 @@ file:line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -95,6 +96,8 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return node.start_mark.line + 1
 
 
+
+
 def _where(loc: tuple[int | str, ...], table: dict) -> str:
     """'model 'gpt-4': prices[1].input' from a pydantic location inside a provider file."""
     parts, i = [], 0
@@ -137,3 +140,15 @@ def read_validated(path: Path, schema: type[T]) -> tuple[T | None, object, list[
         return schema.model_validate(data), node, []
     except ValidationError as e:
         return None, node, _validation_problems(path, data, node, e)
+
+
+def duplicate_ids(path: Path, node: object, section: str, ids: Sequence[str], what: str) -> list[str]:
+    """One problem, with file:line, for every id listed again in `section`."""
+    seen: set[str] = set()
+    problems = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            problems.append(f"{path}:{line_of(node, (section, i, 'id'))}: {what} {ident!r} is listed twice; "
+                            "keep one entry")
+        seen.add(ident)
+    return problems

@@ -13,8 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from costcalc.errors import ApplyError
 from costcalc.prices.schema import ProviderTable
-from costcalc.refresh.errors import ApplyError
 
 PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # written unquoted; any other string is double-quoted
 

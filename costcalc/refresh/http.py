@@ -11,8 +11,8 @@ import ipaddress
 import time
 from urllib.parse import urlsplit
 
+from costcalc.errors import FetchError, UnsafeURLError
 from costcalc.net import RETRY_STATUS, HttpSettings, pool
-from costcalc.refresh.errors import FetchError, UnsafeURLError
 
 __all__ = ["HttpSettings", "check_url", "fetch"]
 

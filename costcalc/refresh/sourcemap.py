@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from costcalc.errors import RefreshError
 from costcalc.prices.yamlio import read_validated
-from costcalc.refresh.errors import RefreshError
 from costcalc.refresh.sources import PRICE_SOURCES
 
 Id = Annotated[str, Field(min_length=1)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
 
-from costcalc.refresh.errors import RefreshError
+from costcalc.errors import RefreshError
 
 
 @dataclass(frozen=True)

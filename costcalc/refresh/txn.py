@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 from costcalc._atomic import write_atomic
-from costcalc.refresh.errors import ApplyError
+from costcalc.errors import ApplyError
 
 TXN_DIR = ".refresh-txn"
 

@@ -13,7 +13,7 @@ from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
 from costcalc.tokenizers.base import BaseTokenizer
 
-TOKENIZERS_INSTALL = "pip install 'tokenizers>=0.19'"
+TOKENIZERS_INSTALL = "pip install 'tokenizers>=0.20'"
 HF_INSTALL = "pip install 'costcalc[hf]'"
 
 

@@ -18,7 +18,7 @@ from costcalc.tokenizers._deps import require
 from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import BaseTokenizer, batch_threads, map_batch
 
-INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5'"
+INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5.3'"
 DATA_FILES = {"mistral:spm": "tokenizer.model.v1", "mistral:tekken": "tekken_240718.json"}
 
 
