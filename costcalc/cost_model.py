@@ -1,4 +1,4 @@
-"""The arithmetic of costing (DESIGN.md 3.4), pure functions on Decimal: no I/O, no tables, no counting.
+"""The arithmetic of costing (docs/cost-model.md), pure functions on Decimal: no I/O, no tables, no counting.
 
 For offering m with tokenizer t, in language L, prices p converted to the report currency at `as_of`:
 

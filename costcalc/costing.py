@@ -1,4 +1,4 @@
-"""Orchestration of a comparison (DESIGN.md 3.4): resolve the preset, look up the offerings, count the corpus with
+"""Orchestration of a comparison (docs/cost-model.md): resolve the preset, look up the offerings, count the corpus with
 each model's own tokenizer, price the counts under the workload and build the CostMatrix with its provenance and
 caveats; finished matrices are cached by a hash of every input. The formulas are in costcalc.cost_model, the result
 type in costcalc.matrix, the named comparisons in costcalc.presets."""
@@ -200,7 +200,7 @@ def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str
             as_of: date, workload: Workload, today: date | None = None,
             basis: dict[str, str] | None = None) -> list[Caveat]:
     """Everything a reader must know before trusting a figure, one Caveat each (offering None: the whole
-    report). Every report format prints all of them (DESIGN.md: every caveat in every format)."""
+    report). Every report format prints all of them."""
     today = today or date.today()
     out: list[Caveat] = []
 

@@ -24,8 +24,8 @@ COLUMNS = ["tokenizer", "lang", "doc", "chars", "bytes", "tokens", "exact"]
 # Loading a tokenizer costs 0.01-1 s per process, so work is split by tokenizer first (each worker loads only
 # the tokenizers it counts) and by text only when there are fewer tokenizers than workers or a task is huge.
 MAX_TASK_CHARS = 8_000_000
-# Relative load + count cost per 1M characters (tokenizer-sources.md: mistral-common imports and tekken's
-# 0.7 s load are the slowest, HF `tokenizers` counts at 2-4 MB/s); unknown names count as 1.
+# Relative load + count cost per 1M characters (mistral-common imports and tekken's 0.7 s load are the slowest,
+# HF `tokenizers` counts at 2-4 MB/s); unknown names count as 1.
 WEIGHT = {"mistral:tekken": 3.0, "mistral:spm": 2.0, "anthropic:claude-2": 2.0}
 
 Progress = Callable[[int, int], None]  # (done, total) in characters

@@ -14,7 +14,7 @@ from typing import Any
 
 from costcalc.errors import InputError, UsageError
 
-# The published comparison that `costcalc report` reproduces by default (DESIGN.md section 1).
+# The published comparison that `costcalc report` reproduces by default.
 PUBLISHED_DEFAULT = {
     "language": "it",
     "as_of": date(2023, 12, 14),

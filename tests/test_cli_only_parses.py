@@ -1,4 +1,4 @@
-"""The CLI only parses options, makes one library call and renders (DESIGN.md: "no arithmetic here").
+"""The CLI only parses options, makes one library call and renders: no arithmetic here.
 
 Every module under costcalc/cli/ is read with `ast` and checked for the two things that mean a computation has
 crept into the CLI:
