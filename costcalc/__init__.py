@@ -40,17 +40,19 @@ _LAZY = {
     "count_corpus": "costcalc.counting",
     "compare": "costcalc.costing",
     "cost": "costcalc.quick",
-    "CostMatrix": "costcalc.costing",
-    "Workload": "costcalc.costing",
+    "CostMatrix": "costcalc.matrix",
+    "Workload": "costcalc.cost_model",
     "hosts_of": "costcalc.hosts",
 }
 
 if TYPE_CHECKING:
     from costcalc.corpus import load_corpus
-    from costcalc.costing import CostMatrix, Workload, compare
+    from costcalc.cost_model import Workload
+    from costcalc.costing import compare
     from costcalc.counting import count_corpus
     from costcalc.errors import CostcalcError
     from costcalc.hosts import hosts_of
+    from costcalc.matrix import CostMatrix
     from costcalc.prices import PriceBook, load_prices
     from costcalc.quick import cost
     from costcalc.tokenizers import get_tokenizer, list_tokenizers

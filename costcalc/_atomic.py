@@ -5,11 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from costcalc.errors import CostcalcError
-
-
-class OutputError(CostcalcError, OSError):
-    """A file could not be written (missing directory, no permission, disk full)."""
+from costcalc.errors import OutputError
 
 
 def _mode_for(path: Path) -> int:

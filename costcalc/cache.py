@@ -18,6 +18,7 @@ import json
 import os
 import warnings
 from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -182,6 +183,8 @@ class CountCache:
 
 
 def _encode(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):  # a typed record: its fields (the reader rebuilds it)
+        return {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, date):

@@ -48,9 +48,22 @@ class Corpus:
     descriptions: tuple[tuple[str, str], ...] = ()  # (document id, genre) from the set's manifest
 
     def __repr__(self) -> str:
-        chars = sum(len(d.text) for d in self.documents)
         return (f"<Corpus {self.name!r}: {len(self.languages)} languages, {len(self.doc_ids)} documents, "
-                f"{chars:,} chars, from {self.origin}>")
+                f"{self.chars:,} chars, from {self.origin}>")
+
+    @cached_property
+    def chars(self) -> int:
+        return sum(len(d.text) for d in self.documents)
+
+    def language_stats(self) -> list[dict[str, object]]:
+        """One row per language: documents, characters, UTF-8 bytes and the document ids it lacks."""
+        from costcalc.languages import name
+
+        missing = self.missing()
+        return [{"language": lang, "name": name(lang), "documents": len(docs),
+                 "chars": sum(len(t) for t in docs.values()),
+                 "bytes": sum(len(t.encode("utf-8")) for t in docs.values()),
+                 "missing": ", ".join(missing.get(lang, []))} for lang, docs in sorted(self.by_lang.items())]
 
     @cached_property
     def genres(self) -> dict[str, str]:

@@ -1,28 +1,21 @@
-"""Join token counts x prices x workload into a CostMatrix (DESIGN.md 3.4).
-
-For offering m with tokenizer t, in language L, prices p converted to the report currency at `as_of`:
-
-    cost(L, m) = p_in * T_in(L, t) + p_out * T_out(L, t)
-
-where T(L, t) is the number of tokens t needs for L's translation of 1M characters of English text (the
-"content unit"), measured over the documents present in both L and English; T_in/T_out split it by the
-workload (input, output, or input plus `output_ratio` output tokens per input token). The input price blends
-cache reads, cache writes (5-minute or 1-hour) and batch by their shares; `prompt_tokens` selects a long-context
-tier; a regional endpoint applies the provider's uplift. The relative matrix is R[i, j] = cost(L, i) / cost(L, j).
-"""
+"""Orchestration of a comparison (DESIGN.md 3.4): resolve the preset, look up the offerings, count the corpus with
+each model's own tokenizer, price the counts under the workload and build the CostMatrix with its provenance and
+caveats; finished matrices are cached by a hash of every input. The formulas are in costcalc.cost_model, the result
+type in costcalc.matrix, the named comparisons in costcalc.presets."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from costcalc.cost_model import Workload, blend, context, ratio
 from costcalc.errors import InputError, NoPriceError, UsageError
+from costcalc.matrix import Caveat, CostMatrix, GenreCost, OfferingCost, OfferingSource, PriceSource, Ratio
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,318 +25,9 @@ if TYPE_CHECKING:
     from costcalc.prices import Offering, PriceBook, Quote
 
 
-# The published comparison that `costcalc report` reproduces by default (DESIGN.md section 1).
-PUBLISHED_DEFAULT = {
-    "language": "it",
-    "as_of": date(2023, 12, 14),
-    "base": "mistral/mistral-medium",
-    "models": [
-        "mistral/mistral-medium",
-        "aws-bedrock/anthropic.claude-v2",
-        "openai/gpt-4-1106-preview",
-        "openai/gpt-3.5-turbo-1106",
-        "aws-bedrock/amazon.titan-text-express-v1",
-        "aws-bedrock/meta.llama2-70b-chat-v1",
-        "aws-bedrock/meta.llama2-13b-chat-v1",
-    ],
-    # cost(Mistral Medium) / cost(other), Italian input, as published
-    "ratios": {
-        "aws-bedrock/anthropic.claude-v2": 0.33,
-        "openai/gpt-4-1106-preview": 0.31,
-        "openai/gpt-3.5-turbo-1106": 3.1,
-        "aws-bedrock/amazon.titan-text-express-v1": 2.1,
-        "aws-bedrock/meta.llama2-70b-chat-v1": 1.53,
-        "aws-bedrock/meta.llama2-13b-chat-v1": 4.0,
-    },
-}
-
-# `--preset current` is computed from the tables on the as-of date (`current_preset`): per provider, the newest
-# model of each class on sale that day. The base is OpenAI's flagship (a public tokenizer, so every ratio has at
-# least one exact side).
-PRESET_CURRENT = {"providers": ("openai", "anthropic", "google", "mistral", "aws-bedrock"),
-                  "classes": ("flagship", "mid", "small"), "base_provider": "openai"}
-
-
-def current_preset(as_of: str | date | None = None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
-    """The models and base of `--preset current` on `as_of` (default today): per provider, the newest model of
-    each class (flagship, mid, small) on sale that day. A new model in the tables joins it with no code change;
-    a retired one leaves it."""
-    from costcalc.prices import load_prices
-
-    book = load_prices(as_of=as_of, path=pricing_dir)
-    chosen = book.newest_by_class(PRESET_CURRENT["classes"], providers=PRESET_CURRENT["providers"])
-    if not chosen:
-        raise InputError(f"no model in the price tables has a class and is on sale on {book.as_of}",
-                         "give models a class (flagship, mid, small) in pricing/providers/*.yaml, or pass -m")
-    base = next((o for o in chosen if o.provider.provider == PRESET_CURRENT["base_provider"]), chosen[0])
-    return {"models": [o.ref for o in chosen], "base": base.ref, "as_of": book.as_of,
-            "classes": {o.ref: o.model.class_ for o in chosen}}
-
-
-# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
-DEFINITIONS = {
-    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
-            "currency, under the stated workload",
-    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
-    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
-}
-
-
-def _ratio(cost: Decimal, base_cost: Decimal) -> float:
-    """cost(offering) / cost(base); infinite when the base is free and the offering is not."""
-    if base_cost:
-        return float(cost / base_cost)
-    return 1.0 if cost == base_cost else math.inf
-
-
-def cost_of(price_per_1m: Decimal | None, units: int | None) -> Decimal | None:
-    """What `units` tokens (or characters) cost at a price per 1M of them; None when either is unknown."""
-    return None if price_per_1m is None or units is None else price_per_1m * Decimal(units) / 1_000_000
-
-
-@dataclass(frozen=True)
-class Workload:
-    """What is billed: `input` text, `output` text, or `mixed` (input plus output_ratio output tokens per
-    input token); `cached_share` of input read from the prompt cache and `cache_write_share` written to it (with
-    a `cache_ttl` of 5m or 1h); `batch_share` sent through batch APIs; `prompt_tokens`, the typical request
-    size, selects a long-context tier; `endpoint` global or regional (regional endpoints may cost more)."""
-
-    direction: Literal["input", "output", "mixed"] = "input"
-    output_ratio: Decimal = Decimal(0)
-    cached_share: Decimal = Decimal(0)
-    batch_share: Decimal = Decimal(0)
-    cache_write_share: Decimal = Decimal(0)
-    cache_ttl: Literal["5m", "1h"] = "5m"
-    prompt_tokens: int | None = None
-    endpoint: Literal["global", "regional"] = "global"
-
-    def __post_init__(self) -> None:
-        from decimal import InvalidOperation
-
-        for name in ("output_ratio", "cached_share", "batch_share", "cache_write_share"):
-            raw = getattr(self, name)
-            try:
-                value = Decimal(str(raw))
-            except InvalidOperation:
-                value = Decimal("NaN")
-            if not value.is_finite():
-                raise UsageError(f"{name.replace('_', '-')} must be a finite number, got {raw!r}",
-                                 f"e.g. --{name.replace('_', '-')} 0.25")
-            object.__setattr__(self, name, value)
-        if self.direction not in ("input", "output", "mixed"):
-            raise UsageError(f"unknown direction {self.direction!r}", "use input, output or mixed")
-        for name in ("cached_share", "batch_share", "cache_write_share"):
-            value = getattr(self, name)
-            if not Decimal(0) <= value <= Decimal(1):
-                raise UsageError(f"{name.replace('_', '-')} must be between 0 and 1, got {value}",
-                                 f"e.g. --{name.replace('_', '-')} 0.25")
-        if self.cached_share + self.cache_write_share > 1:
-            raise UsageError(f"--cached-share {self.cached_share} plus --cache-write-share {self.cache_write_share} "
-                             "is more than all of the input", "make the two shares sum to 1 or less")
-        if self.cache_ttl not in ("5m", "1h"):
-            raise UsageError(f"unknown cache TTL {self.cache_ttl!r}", "use --cache-ttl 5m or 1h")
-        if self.endpoint not in ("global", "regional"):
-            raise UsageError(f"unknown endpoint {self.endpoint!r}", "use --endpoint global or regional")
-        if self.prompt_tokens is not None and (isinstance(self.prompt_tokens, bool) or self.prompt_tokens < 1):
-            raise UsageError(f"--prompt-tokens must be at least 1, got {self.prompt_tokens}",
-                             "give the typical prompt size in tokens, e.g. --prompt-tokens 8000")
-        if self.output_ratio < 0:
-            raise UsageError(f"output-ratio must not be negative, got {self.output_ratio}")
-        if self.direction != "mixed" and self.output_ratio:
-            raise UsageError(f"--output-ratio has no effect with --direction {self.direction}",
-                             "add --direction mixed, or drop --output-ratio")
-        if self.direction == "mixed" and self.output_ratio == 0:
-            raise UsageError("--direction mixed needs --output-ratio (output tokens per input token), e.g. 0.25")
-
-    @property
-    def units(self) -> tuple[Decimal, Decimal]:
-        """(input share, output share) of each counted token."""
-        if self.direction == "input":
-            return Decimal(1), Decimal(0)
-        if self.direction == "output":
-            return Decimal(0), Decimal(1)
-        return Decimal(1), self.output_ratio
-
-    def describe(self) -> str:
-        text = {"input": "input (prompt) tokens", "output": "output (completion) tokens",
-                "mixed": f"input plus {self.output_ratio} output tokens per input token"}[self.direction]
-        extras = [f"{self.cached_share:%} cached" if self.cached_share else "",
-                  f"{self.cache_write_share:%} written to the {self.cache_ttl} cache" if self.cache_write_share
-                  else "", f"{self.batch_share:%} batch" if self.batch_share else ""]
-        extras = [e.replace("%", " %") for e in extras if e]
-        if self.prompt_tokens is not None:
-            extras.append(f"{self.prompt_tokens} prompt tokens per request")
-        extras.append(f"{self.endpoint} endpoint")
-        return text + f" ({', '.join(extras)})"
-
-
-def _tier_prices(quote: Quote, workload: Workload, notes: list[str]) -> dict[str, Decimal | None]:
-    """The prices of the tier a request of `prompt_tokens` falls in (the base tier when none is given)."""
-    p = dict(quote.prices)
-    if not quote.tiers:
-        return p
-    if workload.prompt_tokens is None:
-        notes.append(f"long-context prices above {quote.tiers[0]['above']} prompt tokens not applied (costed at "
-                     "the base tier); pass --prompt-tokens to select a tier")
-        return p
-    tier = next((t for t in reversed(quote.tiers) if workload.prompt_tokens > t["above"]), None)
-    if tier is None:
-        return p
-    notes.append(f"long-context tier: prompts above {tier['above']} tokens")
-    batch = {r.factor for r in quote.rules if r.kind == "batch"}
-    for name in ("input", "output", "cached_input", "cache_write", "cache_write_1h"):
-        if tier[name] is not None:
-            p[name] = tier[name]
-        elif p[name] is not None:
-            notes.append(f"the tier lists no {name} price: the base-tier price is used")
-    for name, base in (("batch_input", "input"), ("batch_output", "output")):
-        if name in quote.derived and batch and p[base] is not None:  # a batch rule scales the tier price too
-            p[name] = p[base] * next(iter(batch))
-        elif p[name] is not None:
-            notes.append(f"no long-context {name} price: the base-tier batch price is used")
-    return p
-
-
-def _blend(quote: Quote, workload: Workload) -> tuple[Decimal, Decimal, list[str]]:
-    """Effective (input, output) price per 1M units under the workload, and notes on any fallback."""
-    notes: list[str] = []
-    share_in, share_out = workload.units
-    if share_in and quote.prices["input"] is None:
-        raise InputError(f"{quote.offering} has no input price", "leave it out or use --direction output")
-    if share_out and quote.prices["output"] is None:
-        raise InputError(f"{quote.offering} has no output price (an embedding model?)", "leave it out")
-    p = _tier_prices(quote, workload, notes)
-    base_in = p["input"] if p["input"] is not None else Decimal(0)
-    base_out = p["output"] if p["output"] is not None else Decimal(0)
-    cached = p["cached_input"]
-    if workload.cached_share and cached is None:
-        notes.append("no cached-input price: cached share billed at the input price")
-        cached = base_in
-    write_field = "cache_write" if workload.cache_ttl == "5m" else "cache_write_1h"
-    written = p[write_field]
-    if workload.cache_write_share and written is None:
-        notes.append(f"no {workload.cache_ttl} cache-write price: cache writes billed at the input price")
-        written = base_in
-    read, write = workload.cached_share, workload.cache_write_share
-    standard_in = (1 - read - write) * base_in + read * (cached or 0) + write * (written or 0)
-    batch_in, batch_out = p["batch_input"], p["batch_output"]
-    if workload.batch_share and (batch_in is None or batch_out is None):
-        notes.append("no batch price: batch share billed at the standard price")
-        batch_in, batch_out = batch_in or standard_in, batch_out or base_out
-    b = workload.batch_share
-    eff_in = (1 - b) * standard_in + b * (batch_in if b else 0)
-    eff_out = (1 - b) * base_out + b * (batch_out if b else 0)
-    if workload.endpoint == "regional":
-        uplift = quote.regional_uplift
-        if uplift is not None:
-            notes.append(f"regional endpoint: list prices x {uplift} (provider rule)")
-            eff_in, eff_out = eff_in * uplift, eff_out * uplift
-        else:
-            notes.append("the provider lists no regional uplift: list prices")
-    return eff_in, eff_out, notes
-
-
-@dataclass
-class CostMatrix:
-    """Everything one comparison computed, with its provenance. Reporters render the row lists; library users
-    get the same data as pandas DataFrames (`absolute`, `relative`, `premiums`, `matrix(language)`)."""
-
-    absolute_rows: list[dict[str, Any]]  # one per (language, offering): tokens, content units, prices, cost
-    relative_rows: list[dict[str, Any]]  # one per (language, offering): ratio = cost(offering) / cost(base)
-    premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
-    provenance: dict[str, Any]
-    base: str
-    languages: list[str]
-    offerings: list[str]
-    published: dict[str, Any] | None = field(default=None)
-    genre_rows: list[dict[str, Any]] = field(default_factory=list)  # one per (language, genre, offering)
-    documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
-    price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
-
-    def row(self, language: str, offering: str) -> dict[str, Any]:
-        return self._by_key[(language, offering)]
-
-    @cached_property
-    def _by_key(self) -> dict[tuple[str, str], dict[str, Any]]:
-        rel = {(r["language"], r["offering"]): r for r in self.relative_rows}
-        return {(r["language"], r["offering"]): {**r, "ratio": rel[(r["language"], r["offering"])]["ratio"]}
-                for r in self.absolute_rows}
-
-    def grid(self, language: str) -> list[list[float]]:
-        """R[i][j] = cost(i) / cost(j) in `language`, offerings in order."""
-        costs = [self.row(language, o)["cost"] for o in self.offerings]
-        return [[float(ci / cj) if cj else math.inf for cj in costs] for ci in costs]
-
-    @property
-    def absolute(self) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame(self.absolute_rows)
-
-    @property
-    def relative(self) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame(self.relative_rows, columns=["language", "offering", "base", "ratio", "exact"])
-
-    @property
-    def premiums(self) -> pd.DataFrame:
-        import pandas as pd
-
-        from costcalc.counting import PREMIUM_COLUMNS
-
-        return pd.DataFrame(self.premium_rows, columns=PREMIUM_COLUMNS)
-
-    def matrix(self, language: str) -> pd.DataFrame:
-        """offerings x offerings: R[i, j] = cost(i) / cost(j) in `language`."""
-        import pandas as pd
-
-        return pd.DataFrame(self.grid(language), index=self.offerings, columns=self.offerings)
-
-    def to_cache(self) -> dict[str, Any]:
-        """The fields as plain data (Decimal and date kept) for the JSON result cache."""
-        from dataclasses import fields
-
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def from_cache(cls, data: Any) -> CostMatrix | None:
-        """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
-        from dataclasses import fields
-
-        names = {f.name for f in fields(cls)}
-        if not isinstance(data, dict) or set(data) != names:
-            return None
-        return cls(**data)
-
-    def __repr__(self) -> str:
-        return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "
-                f"as of {self.provenance.get('as_of')}, {self.provenance.get('currency')}>")
-
-    def to_markdown(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "md")
-
-    def to_json(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "json")
-
-    def to_csv(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "csv")
-
-    def to_html(self) -> str:
-        from costcalc.reports import render
-
-        return render(self, "html")
-
-
 def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
                all_hosts: bool = False) -> tuple[list[Offering], Offering]:
-    from costcalc.hosts import ALL_HOSTS, ModelIndex
+    from costcalc.prices.models import ALL_HOSTS, ModelIndex
 
     if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
         index = ModelIndex.of(book)
@@ -370,7 +54,7 @@ def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
 def resolutions(book: PriceBook, names: Sequence[str], as_of: date) -> list[tuple[str, str]]:
     """(name as given, offering it means on `as_of`) for every name that is an alias, a bare id or a dated
     snapshot id rather than the offering's own `provider/model` id, so a report can say which model it used."""
-    from costcalc.hosts import ALL_HOSTS
+    from costcalc.prices.models import ALL_HOSTS
 
     out: dict[str, str] = {}
     for name in names:
@@ -438,47 +122,44 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                                          for units in (toks, toks_en, chars_l))
             rate_l, rate_en, rate_chars = num_l / den, num_en / den, num_chars / den
             character_billed = q.entry.unit == "character"
-            eff_in, eff_out, notes = _blend(q, workload)
+            eff_in, eff_out, notes = blend(q, workload)
             share_in, share_out = workload.units
             price = eff_in * share_in + eff_out * share_out
             costs[off.ref] = price * (num_chars if character_billed else num_l) / den
             window = off.model.context_window
-            absolute.append({
-                "language": lang, "offering": off.ref, "name": off.model.name, "tokenizer": t, "exact": exact[t],
-                "calibration": calibrations[t][lang]["label"] if t in calibrations else "",
-                "documents": len(shared), "chars": sum(chars_l.values()), "chars_en": sum(chars_en.values()),
-                "tokens": sum(toks.values()), "tokens_en": sum(toks_en.values()),
-                "tokens_per_1m_chars": float(rate_l * 1_000_000),
-                "premium": float(num_l / num_en) if num_en else math.nan,
-                "unit": q.entry.unit, "input_price": q.input, "output_price": q.output, "currency": currency,
-                "cost": costs[off.ref], "confidence": q.entry.confidence, "notes": "; ".join(notes),
-                **_context(window, rate_l, rate_en, rate_chars),
-            })
+            absolute.append(OfferingCost(
+                language=lang, offering=off.ref, name=off.model.name, tokenizer=t, exact=exact[t],
+                calibration=calibrations[t][lang]["label"] if t in calibrations else "",
+                documents=len(shared), chars=sum(chars_l.values()), chars_en=sum(chars_en.values()),
+                tokens=sum(toks.values()), tokens_en=sum(toks_en.values()),
+                tokens_per_1m_chars=float(rate_l * 1_000_000), premium=float(num_l / num_en) if num_en else math.nan,
+                unit=q.entry.unit, input_price=q.input, output_price=q.output, currency=currency,
+                cost=costs[off.ref], confidence=q.entry.confidence, notes="; ".join(notes),
+                **context(window, rate_l, rate_en, rate_chars)))
             for d in shared:
                 units = chars_l[d] if character_billed else toks[d]
-                by_genre.append({"language": lang, "genre": d, "offering": off.ref, "tokenizer": t,
-                                 "tokens": toks[d], "tokens_en": toks_en[d], "chars_en": chars_en[d],
-                                 "premium": toks[d] / toks_en[d] if toks_en[d] else math.nan,
-                                 "cost": price * Decimal(units) / Decimal(chars_en[d])})
+                by_genre.append(GenreCost(lang, d, off.ref, t, toks[d], toks_en[d], chars_en[d],
+                                          toks[d] / toks_en[d] if toks_en[d] else math.nan,
+                                          price * Decimal(units) / Decimal(chars_en[d])))
         for off in offerings:
             cost = costs[off.ref]
-            relative.append({"language": lang, "offering": off.ref, "base": base_off.ref,
-                             "ratio": _ratio(cost, costs[base_off.ref]),
-                             "exact": exact[off.tokenizer] and exact[base_off.tokenizer]})
+            relative.append(Ratio(lang, off.ref, base_off.ref, ratio(cost, costs[base_off.ref]),
+                                  exact[off.tokenizer] and exact[base_off.tokenizer]))
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
     provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
-    provenance["caveats"] = caveats(offerings, quotes, exact, {r["offering"]: r["notes"] for r in absolute},
-                                    as_of, workload, basis={r["offering"]: r["calibration"] for r in absolute
-                                                            if r.get("calibration")})
+    provenance["caveats"] = caveats(offerings, quotes, exact, {r.offering: r.notes for r in absolute},
+                                    as_of, workload, basis={r.offering: r.calibration for r in absolute
+                                                            if r.calibration})
     compared = {o.ref for o in offerings}
-    provenance["caveats"] += [{"offering": ref, "kind": "resolved",
-                               "text": f"{name} resolved to {ref} on {as_of}"} for name, ref in resolved]
-    provenance["caveats"] += [{"offering": note.split(":")[0], "kind": "your-price", "text": note.split(": ", 1)[1]}
+    provenance["caveats"] += [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}") for name, ref in resolved]
+    provenance["caveats"] += [Caveat(note.split(":")[0], "your-price", note.split(": ", 1)[1])
                               for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():
         provenance["tokenizers"][name]["calibration"] = per_language
     provenance.update(_genre_provenance(corpus, genres))
     published = None
+    from costcalc.presets import PUBLISHED_DEFAULT
+
     if (list(languages) == [PUBLISHED_DEFAULT["language"]] and as_of == PUBLISHED_DEFAULT["as_of"]
             and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
         published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
@@ -487,8 +168,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                            for lang in sorted({*languages, reference})},
                  "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
                                 for lang in sorted({*languages, reference})} for t in tokenizer_names}}
-    return CostMatrix(absolute, relative, premiums, provenance, base_off.ref, list(languages),
-                      [o.ref for o in offerings], published, by_genre, documents,
+    return CostMatrix(tuple(absolute), tuple(relative), premiums, provenance, base_off.ref, list(languages),
+                      [o.ref for o in offerings], published, tuple(by_genre), documents,
                       price_history(offerings, as_of, currency))
 
 
@@ -505,15 +186,6 @@ def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[s
     return {f: {lang: cal.resolve(f, lang).to_dict() for lang in dict.fromkeys(languages)} for f in families}
 
 
-def _context(window: int | None, rate_l: Decimal, rate_en: Decimal, rate_chars: Decimal) -> dict[str, Any]:
-    """What a context window of `window` tokens holds in this language: characters of its text, and the share
-    of the content English would fit (tokens_en / tokens_L)."""
-    if window is None or not rate_l or not rate_en:
-        return {"context_window": window, "context_chars": None, "context_vs_en": None}
-    return {"context_window": window, "context_chars": int(window * rate_chars / rate_l),
-            "context_vs_en": float(rate_en / rate_l)}
-
-
 def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> dict[str, Any]:
     from costcalc.genre import describe
 
@@ -526,14 +198,14 @@ FX_STALE_DAYS = 5  # ECB publishes on working days: more than a long weekend old
 
 def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str, bool], fallbacks: dict[str, str],
             as_of: date, workload: Workload, today: date | None = None,
-            basis: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Everything a reader must know before trusting a figure, one entry each: {offering (None: the whole
-    report), kind, text}. Every report format prints all of them (DESIGN.md: every caveat in every format)."""
+            basis: dict[str, str] | None = None) -> list[Caveat]:
+    """Everything a reader must know before trusting a figure, one Caveat each (offering None: the whole
+    report). Every report format prints all of them (DESIGN.md: every caveat in every format)."""
     today = today or date.today()
-    out: list[dict[str, Any]] = []
+    out: list[Caveat] = []
 
     def add(offering: str | None, kind: str, text: str) -> None:
-        out.append({"offering": offering, "kind": kind, "text": text})
+        out.append(Caveat(offering, kind, text))
 
     if as_of > today:
         add(None, "future-date", f"prices as of {as_of}, a date in the future: these are the prices recorded "
@@ -562,15 +234,15 @@ def caveats(offerings: list[Offering], quotes: dict[str, Quote], exact: dict[str
     return out
 
 
-def price_info(q: Quote) -> dict[str, Any]:
+def price_info(q: Quote) -> PriceSource:
     """What an offering's price entry says on the quote's day, in the report currency, with its sources."""
-    return {"effective_from": q.entry.from_, "billed_currency": q.billed_currency,
-            "billed_input": q.entry.input, "billed_output": q.entry.output, "fx_rate": q.fx_rate,
-            "fx_date": q.fx_date, "input": q.input, "output": q.output, "unit": q.entry.unit,
-            "source": q.citation_text(), "sources": q.citations(), "confidence": q.entry.confidence,
-            "note": q.entry.note, "prices": dict(q.prices), "tiers": list(q.tiers), "derived": dict(q.derived),
-            "batch_factor": next((r.factor for r in q.rules if r.kind == "batch"), None),
-            "regional_uplift": q.regional_uplift}
+    return PriceSource(effective_from=q.entry.from_, billed_currency=q.billed_currency, billed_input=q.entry.input,
+                       billed_output=q.entry.output, fx_rate=q.fx_rate, fx_date=q.fx_date, input=q.input,
+                       output=q.output, unit=q.entry.unit, source=q.citation_text(), sources=q.citations(),
+                       confidence=q.entry.confidence, note=q.entry.note, prices=dict(q.prices), tiers=list(q.tiers),
+                       derived=dict(q.derived),
+                       batch_factor=next((r.factor for r in q.rules if r.kind == "batch"), None),
+                       regional_uplift=q.regional_uplift)
 
 
 def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> dict[str, Any]:
@@ -616,11 +288,9 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
         "corpus": {"name": corpus.name, "sha256": corpus.sha256, "origin": corpus.origin,
                    "languages": len(corpus.languages), "documents": len(corpus.doc_ids)},
         "tokenizers": tokenizers,
-        "offerings": {
-            off.ref: {"name": off.model.name, "provider": off.provider.name, "tokenizer": off.tokenizer,
-                      "context_window": off.model.context_window, **price_info(quotes[off.ref])}
-            for off in offerings
-        },
+        "offerings": {off.ref: OfferingSource(off.model.name, off.provider.name, off.tokenizer,
+                                              off.model.context_window, price_info(quotes[off.ref]))
+                      for off in offerings},
         "fx_source": book.fx.source,
         "left_out": [],
     }
@@ -673,7 +343,8 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     from costcalc._paths import optional_tokenizers_dir
     from costcalc.cache import ResultCache
     from costcalc.corpus import load_corpus, source_digest
-    from costcalc.prices import default_pricing_dir, parse_date
+    from costcalc.dates import parse_date
+    from costcalc.prices import default_pricing_dir
     from costcalc.prices.version import table_version
 
     plan = presets.resolve(preset, language, models, base, as_of, pricing_dir)
@@ -701,8 +372,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     results = ResultCache()
     cached = CostMatrix.from_cache(results.get(key)) if digest is not None else None
     if cached is not None:
-        cached.provenance["preset"] = plan["header"]
-        return cached
+        return cached.with_provenance(preset=plan["header"])
     text = load_corpus(corpus)
     if isinstance(language, str):
         languages = list(text.languages) if language == "all" else [language]
@@ -728,11 +398,10 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
                          currency=currency.upper(), workload=workload, workers=workers, progress=progress,
                          genres=_genre_map(genres, text), all_hosts=all_hosts)
-    matrix.provenance["left_out"] = left_out
+    matrix = matrix.with_provenance(left_out=left_out)
     if digest is not None:
-        results.put(key, matrix.to_cache())
-    matrix.provenance["preset"] = plan["header"]
-    return matrix
+        results.put(key, matrix.to_cache())  # the preset is not part of the result: it is said on the way out
+    return matrix.with_provenance(preset=plan["header"])
 
 
 def _genre_map(genres, corpus: Corpus) -> dict[str, Decimal] | None:
@@ -760,9 +429,9 @@ def _result_key(*inputs: Any) -> str:
     manifest) and the versions of the tokenizer libraries: a code change or an upgrade gives a new key."""
     import hashlib
 
-    from costcalc import __version__
     from costcalc.cache import code_fingerprint, library_versions
 
-    digest = hashlib.sha256(f"{__version__}|{code_fingerprint()}|{library_versions()}|".encode())
+    # the code fingerprint covers costcalc/__init__.py, where the version is
+    digest = hashlib.sha256(f"{code_fingerprint()}|{library_versions()}|".encode())
     digest.update(repr(inputs).encode())
     return digest.hexdigest()

@@ -74,6 +74,44 @@ class UsageError(InputError):
     exit_code = 2
 
 
+class OutputError(CostcalcError, OSError):
+    """A file could not be written (missing directory, no permission, disk full)."""
+
+
+class VendorError(CostcalcError, RuntimeError):
+    """A vendor's token-counting endpoint refused or answered something unusable (costcalc calibrate)."""
+
+
+# The price refresh job (costcalc.refresh): each names the source or file, the problem and what to do about it.
+
+class RefreshError(CostcalcError, RuntimeError):
+    """The refresh job cannot proceed (bad pricing directory, source map, lock held too long)."""
+
+
+class UnsafeURLError(CostcalcError, ValueError):
+    """A source URL that is not HTTPS (plain HTTP is allowed for loopback addresses only)."""
+
+
+class SourceError(CostcalcError, RuntimeError):
+    """One source could not be fetched or understood; the other sources still run."""
+
+    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{source}: {message}", hint)
+        self.source = source
+
+
+class FetchError(CostcalcError, OSError):
+    """HTTP failure after the retries (status, timeout, size cap). Wrapped into SourceError by the runner."""
+
+
+class FormatError(CostcalcError, ValueError):
+    """The response is not in the format the source module expects (HTML page, truncated JSON, renamed fields)."""
+
+
+class ApplyError(CostcalcError, RuntimeError):
+    """Writing the new tables failed or would produce invalid tables; nothing was changed."""
+
+
 def closest(value: str, choices: Iterable[str], n: int = 5) -> str:
     """'Did you mean: a, b?' for the closest choices, or '' when none is close."""
     import difflib

@@ -516,7 +516,7 @@ def run(pieces: Sequence[Piece], names: Sequence[str], *, read: ReadOptions = Re
     return totals
 
 
-@dataclass
+@dataclass(frozen=True)
 class OfferingEstimate:
     offering: str
     tokenizer: str
@@ -537,9 +537,11 @@ class OfferingEstimate:
         return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Estimate:
-    offerings: list[OfferingEstimate]
+    """What `estimate` returns: a frozen record per offering, the totals read, and how they were made."""
+
+    offerings: tuple[OfferingEstimate, ...]
     totals: Totals
     skipped: Skipped
     sample: float | None
@@ -557,6 +559,36 @@ class Estimate:
             "sample": self.sample, "seed": self.seed, "engine": self.engine,
             "approximate_interval": self.approximate_interval, "provenance": self.provenance,
         }
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [o.to_dict() for o in self.offerings]
+
+    @property
+    def columns(self) -> list[str]:
+        """The table columns: the 95 % interval columns when sampled."""
+        if self.sample is None:
+            return ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
+        return ["offering", "tokenizer", "exact", "tokens", "tokens_ci_low", "tokens_ci_high", "cost", "cost_ci_low",
+                "cost_ci_high", "currency"]
+
+    def notes(self) -> list[str]:
+        """What was read and priced, how it was sampled, which counts are estimates, what was skipped."""
+        t, prov = self.totals, self.provenance
+        notes = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
+                 f"{prov['inputs']} file(s); price table {prov['price_table']}, prices as of {prov['as_of']}, "
+                 f"billed as {prov['direction']}."]
+        if self.sample is not None:
+            notes.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {self.sample}, seed "
+                         f"{self.seed}); tokens and cost are estimates with 95 % intervals (ratio estimator on "
+                         "characters)." + (" Few units were sampled: treat the interval as approximate."
+                                           if self.approximate_interval else ""))
+        if not all(o.exact or o.calibration for o in self.offerings):
+            notes.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
+        notes += [f"{o.offering}: {o.calibration['label']}." for o in self.offerings if o.calibration]
+        if self.skipped.count:
+            notes.append(f"Skipped {self.skipped.count} unreadable file(s) or record(s), e.g. "
+                         + "; ".join(self.skipped.examples[:3]) + " (--strict to fail instead).")
+        return notes
 
 
 def _scaled(n: int | None, factor: Decimal) -> int | None:
@@ -589,7 +621,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     Gemini, ...) use the calibration for `language` (default: their language-agnostic one), from the shipped
     tables and `calibrations` files."""
     from costcalc.calibrate.store import load_set
-    from costcalc.costing import Workload, _blend, cost_of
+    from costcalc.cost_model import Workload, blend, cost_of
     from costcalc.counting import default_workers
     from costcalc.prices import load_prices
     from costcalc.sampling import ratio_estimate
@@ -630,7 +662,7 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
     for off in offerings:
         base, factor = bases[off.tokenizer]
         q = quotes[off.ref]
-        eff_in, eff_out, _ = _blend(q, workload)
+        eff_in, eff_out, _ = blend(q, workload)
         price = eff_in if direction == "input" else eff_out
         if sample is None:
             tokens, low, high = totals.tokens[base], None, None
@@ -651,5 +683,5 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
                   "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
                   "exact count of every unit", "inputs": len(files), "input_bytes": total_bytes,
                   "workers": runner.workers}
-    return Estimate(results, totals, skipped, sample, seed, engine, provenance, approximate)
+    return Estimate(tuple(results), totals, skipped, sample, seed, engine, provenance, approximate)
 

@@ -11,177 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from costcalc.listing import Listing
+from costcalc.prices.models import ALL_HOSTS, CanonicalModel, ModelIndex, check_models, read_models
 
-from costcalc.errors import NoPriceError, PriceTableError, UnknownOfferingError, closest
+PRICE_COLUMNS = ["input", "output", "cached_input", "batch_input", "batch_output"]
+HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input", "currency", "context_window",
+                   "precision", "confidence", "source"]
 
 if TYPE_CHECKING:
-    from costcalc.costing import Workload
-    from costcalc.prices import Offering, PriceBook
-
-ALL_HOSTS = "@*"  # `-m MODEL@*`: every host of MODEL
-
-
-class CanonicalModel(BaseModel):
-    """One model, whoever sells it: its id, its tokenizer and where its weights or product page are."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*/\S+$")
-    """Open weights: the Hugging Face repo id, lowercased; closed models: vendor/product-id."""
-    name: str
-    creator: str
-    weights: Literal["open", "closed"]
-    tokenizer: str = Field(pattern=r"^[a-z0-9-]+:\S+$")
-    """The tokenizer of the model; every offering of the model must use it."""
-    url: str = Field(pattern=r"^https?://\S+$")
-    """The model card or product page."""
-
-
-class ModelsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    models: list[CanonicalModel]
-
-
-def models_path(root: Path) -> Path:
-    return root / "models.yaml"
-
-
-def read_models(root: Path) -> tuple[dict[str, CanonicalModel], list[str]]:
-    """pricing/models.yaml by id, and every problem found in it (a missing file is no problem: no registry)."""
-    from costcalc.prices.loader import duplicate_ids, read_validated
-
-    path = models_path(root)
-    if not path.is_file():
-        return {}, []
-    parsed, node, problems = read_validated(path, ModelsFile)
-    if parsed is None:
-        return {}, problems
-    ids = [model.id for model in parsed.models]
-    return {model.id: model for model in parsed.models}, duplicate_ids(path, node, "models", ids, "model")
-
-
-def check_models(root: Path, tables: Sequence[tuple[Path, Any]]) -> list[str]:
-    """Every offering's `model` is in pricing/models.yaml and uses that model's tokenizer."""
-    registry, problems = read_models(root)
-    if not registry and not problems:
-        return []
-    for path, table in tables:
-        for off in table.models:
-            canonical = getattr(off, "model", None)
-            if canonical is None:
-                continue
-            known = registry.get(canonical)
-            if known is None:
-                hint = closest(canonical, registry)
-                problems.append(f"{path}: model {off.id!r}: unknown model {canonical!r}; add it to "
-                                f"{models_path(root).name} (id, name, creator, weights, tokenizer, url)"
-                                + (f" or fix the spelling ({hint})" if hint else ""))
-            elif not _same_tokenizer(off.tokenizer, known.tokenizer):
-                problems.append(f"{path}: model {off.id!r}: tokenizer {off.tokenizer!r} differs from "
-                                f"{known.tokenizer!r}, the tokenizer of {canonical}; the tokenizer belongs to the "
-                                "model: use the same one for every host")
-    return problems
-
-
-def _same_tokenizer(a: str, b: str) -> bool:
-    """Equal, or aliases of one tokenizer (mistral:v1 and mistral:spm count text identically)."""
-    from costcalc.errors import UnknownTokenizerError
-    from costcalc.tokenizers.registry import canonical
-
-    try:
-        return canonical(a) == canonical(b)
-    except UnknownTokenizerError:  # reported by the tokenizer check
-        return a == b
-
-
-@dataclass(frozen=True)
-class ModelIndex:
-    """model id -> its offerings, from one PriceBook."""
-
-    book: PriceBook
-    registry: dict[str, CanonicalModel]
-    offerings: dict[str, tuple[Offering, ...]]
-
-    @classmethod
-    def of(cls, book: PriceBook) -> ModelIndex:
-        registry, problems = read_models(book.root)
-        if problems:
-            raise PriceTableError(problems[0], f"run `costcalc prices validate {book.root}`")
-        grouped: dict[str, list[Offering]] = {}
-        for off in book.offerings:
-            canonical = getattr(off.model, "model", None)
-            if canonical is not None:
-                grouped.setdefault(canonical, []).append(off)
-        return cls(book, registry, {k: tuple(v) for k, v in grouped.items()})
-
-    def resolve(self, name: str, as_of: date | None = None) -> str:
-        """A model id from a model id, or from any offering of it (`provider/id`)."""
-        if name in self.offerings:
-            return name
-        try:
-            off = self.book.lookup(name, as_of) if as_of else self.book.lookup(name)
-        except (UnknownOfferingError, NoPriceError):
-            off = None
-        canonical = getattr(off.model, "model", None) if off is not None else None
-        if canonical is None and name in self.registry:
-            raise NoPriceError(f"no offering of {name} in the price tables",
-                               "add one to pricing/providers/ with `model: " + name + "`")
-        if canonical is None:
-            hint = closest(name, self.offerings) or closest(name.lower(), self.offerings)
-            raise UnknownOfferingError(f"unknown model {name!r}",
-                                       hint or "see `costcalc prices list`; models look like org/name")
-        return canonical
-
-    def hosts(self, model: str, as_of: date) -> list[Offering]:
-        """The offerings of `model` that have a price on `as_of`."""
-        return [o for o in self.offerings[model] if o.is_priced(as_of)]
-
-    def require_hosts(self, model: str, as_of: date) -> list[Offering]:
-        found = self.hosts(model, as_of)
-        if not found:
-            raise NoPriceError(f"no host sells {model} on {as_of}; {self.nearest(model, as_of)}",
-                               "choose one of those dates with --as-of")
-        return found
-
-    def nearest(self, model: str, as_of: date) -> str:
-        """'nearest dates with a host: 2025-03-19 (groq/x retired 2025-03-20), 2024-01-31 (deepinfra/y)'."""
-        before: list[tuple[date, str]] = []
-        after: list[tuple[date, str]] = []
-        for off in self.offerings[model]:
-            start, until = off.first_priced, off.model.until
-            if start > as_of:
-                after.append((start, f"{off.ref} from {start}"))
-            elif until is not None and until <= as_of:
-                before.append((until - timedelta(days=1), f"{off.ref} retired {until}"))
-        parts = []
-        if before:
-            day = max(d for d, _ in before)
-            parts.append(f"{day} ({', '.join(t for d, t in before if d == day)})")
-        if after:
-            day = min(d for d, _ in after)
-            parts.append(f"{day} ({', '.join(t for d, t in after if d == day)})")
-        return "nearest dates with a host: " + "; ".join(parts) if parts else "no host has ever priced it"
-
-    def expand(self, refs: Sequence[str], as_of: date, all_hosts: bool = False) -> list[str]:
-        """`MODEL@*` (or, with all_hosts, every ref) -> the refs of every host of that model on `as_of`."""
-        out: list[str] = []
-        for ref in refs:
-            if ref.startswith("selfhost/"):
-                out.append(ref)
-                continue
-            if ref.endswith(ALL_HOSTS) or all_hosts:
-                model = self.resolve(ref.removesuffix(ALL_HOSTS), as_of)
-                out += [o.ref for o in self.require_hosts(model, as_of)]
-            else:
-                out.append(ref)
-        return list(dict.fromkeys(out))
+    from costcalc.cost_model import Workload
 
 
 @dataclass
@@ -204,6 +47,27 @@ class HostsTable:
                 "as_of": self.as_of, "currency": self.currency, "workload": self.workload,
                 "languages": self.languages, "hosts": self.rows, "provenance": self.provenance}
 
+    def listing(self) -> Listing:
+        """The table `costcalc hosts` prints: costs to 6 decimal places and source ids in the rows (JSON, the
+        payload, keeps exact values and full citations), and what the columns mean in the notes."""
+        from costcalc.numbers import places
+
+        costs = [_cost_column(lang) for lang in self.languages]
+        rows = [{**row, **{c: places(row[c], 6) for c in costs}, "source": ", ".join(s["id"] for s in row["sources"])}
+                for row in self.rows]
+        columns = ["offering", *PRICE_COLUMNS, "context_window", "max_output", "precision", *costs,
+                   "effective_from", "confidence", "source"]
+        kind = "exact" if self.exact else "estimate"
+        notes = [
+            f"{self.name} ({self.model}): {len(self.rows)} hosts on {self.as_of}, cheapest first for {self.workload}.",
+            f"Prices in {self.currency} per 1M tokens; cost_<language>: {self.currency} per 1M characters of "
+            "English-equivalent content in that language.",
+            f"Tokenizer {self.tokenizer} ({kind}), the same for every host; price table "
+            f"{self.provenance['price_table']}; corpus {self.provenance['corpus']['name']}.",
+            "Sources (ids): see pricing/sources.yaml or --format json for titles, links and dates.",
+        ]
+        return Listing(rows, columns, notes, payload=self.to_dict())
+
 
 def _cost_column(lang: str) -> str:
     return f"cost_{lang}"
@@ -221,8 +85,10 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
         t = costcalc.hosts_of("meta-llama/llama-3.3-70b-instruct", languages=["it", "ja"])
         t.rows[0]["offering"]   # the cheapest host
     """
-    from costcalc.costing import Workload, compare
-    from costcalc.prices import default_pricing_dir, load_prices, parse_date
+    from costcalc.cost_model import Workload
+    from costcalc.costing import compare
+    from costcalc.dates import parse_date
+    from costcalc.prices import default_pricing_dir, load_prices
 
     day = parse_date(as_of)
     workload = workload or Workload()
@@ -239,7 +105,7 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
     rows = []
     for off in offerings:
         quote = off.price(day, currency)
-        costs = {_cost_column(lang): matrix.row(lang, off.ref)["cost"] for lang in langs}
+        costs = {_cost_column(lang): matrix.row(lang, off.ref).cost for lang in langs}
         rows.append({
             "offering": off.ref, "host": off.provider.name, "id": off.model.id,
             "input": quote.input, "output": quote.output, "cached_input": quote.prices["cached_input"],
@@ -255,7 +121,7 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
     rows.sort(key=lambda r: (r["mean_cost"], r["offering"]))
     registered = index.registry.get(canonical)
     tokenizer = registered.tokenizer if registered else offerings[0].tokenizer
-    exact = all(matrix.row(langs[0], o.ref)["exact"] for o in offerings)
+    exact = all(matrix.row(langs[0], o.ref).exact for o in offerings)
     prov = matrix.provenance
     return HostsTable(
         model=canonical, name=registered.name if registered else offerings[0].model.name, tokenizer=tokenizer,
@@ -271,6 +137,15 @@ def _citations(quote) -> list[dict[str, Any]]:
         return quote.citations()
     source = quote.entry.source
     return [{"id": s} for s in ([source] if isinstance(source, str) else source)]
+
+
+def history_listing(model: str, pricing_dir: str | None = None, currency: str | None = None) -> Listing:
+    """`costcalc hosts --history`: host_history with each row's source titles in one column."""
+    rows = [{**row, "source": "; ".join(s.get("title", s["id"]) for s in row["sources"])}
+            for row in host_history(model, pricing_dir, currency)]
+    return Listing(rows, HISTORY_COLUMNS,
+                   ["Prices per 1M tokens; [from, until): until is the next price or the host's retirement."],
+                   payload={"model": model, "history": rows})
 
 
 def host_history(model: str, pricing_dir: str | None = None, currency: str | None = None) -> list[dict[str, Any]]:
@@ -296,5 +171,5 @@ def host_history(model: str, pricing_dir: str | None = None, currency: str | Non
     return rows
 
 
-__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "host_history", "hosts_of",
-           "read_models"]
+__all__ = ["ALL_HOSTS", "CanonicalModel", "HostsTable", "ModelIndex", "check_models", "history_listing", "host_history",
+           "hosts_of", "read_models"]

@@ -1,9 +1,11 @@
-"""Plain JSON values for every output: Decimal money as numbers, dates as ISO text, non-finite floats as null."""
+"""Plain JSON values for every output: Decimal money as numbers, dates as ISO text, non-finite floats as null,
+typed records as objects."""
 
 from __future__ import annotations
 
 import json
 import math
+from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,6 +19,12 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if is_dataclass(value) and not isinstance(value, type):  # a typed record: its fields, in order
+        out: dict[str, Any] = {}
+        for f in fields(value):  # a field marked inline contributes its own fields at its place
+            part = plain(getattr(value, f.name))
+            out.update(part if f.metadata.get("inline") else {f.name: part})
+        return out
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

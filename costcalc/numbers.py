@@ -1,5 +1,5 @@
-"""How numbers are shown to people: one formatter for money (6 significant digits) and one for ratios.
-JSON keeps full precision; these are for tables, markdown, HTML, CSV and plots."""
+"""How numbers are shown to people: money to 6 significant digits, fixed decimal places, ratios and percent
+changes, each defined once. JSON keeps full precision; these are for tables, markdown, HTML, CSV and plots."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def ratio_text(value: float) -> str:
     if value >= 0.995:
         return f"{value:.1f}x"
     return f"{value:.2f}x"
+
+
+def places(value: Decimal | None, digits: int) -> Decimal | None:
+    """`value` rounded half-even to `digits` decimal places (0: whole units); None stays None."""
+    return None if value is None else value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+
+
+def percent_change(old: Decimal | None, new: Decimal | None) -> Decimal | None:
+    """(new - old) / old in percent, to one decimal place; None when either is unknown or old is 0."""
+    if old is None or new is None or old == 0:
+        return None
+    return ((new - old) / old * 100).quantize(Decimal("0.1"))

@@ -1,202 +1,29 @@
-"""Self-hosting as an offering: GPU-hours and published serving throughput turned into prices per 1M tokens.
-
-The cost model (stated in every output and in the README):
-
-    input  = gpus * usd_per_gpu_hour / 3600 / prefill_tps / utilisation * 1e6     (USD per 1M input tokens)
-    output = gpus * usd_per_gpu_hour / 3600 / decode_tps  / utilisation * 1e6     (USD per 1M output tokens)
-
-Assumptions: the GPUs are billed by the hour at the on-demand price; prefill and decode each take GPU time in
-proportion to their tokens (a request costs input/prefill_tps + output/decode_tps seconds of the whole fleet);
-`utilisation` is the share of paid GPU time spent serving. Limits: published throughput is measured at full load on
-fixed input/output lengths; real traffic, latency targets, long contexts, engine versions, storage, networking,
-engineering time and idle capacity change the figure.
-
-Data: `pricing/selfhost/gpus.yaml` (dated on-demand USD per GPU-hour per vendor and region) and
-`pricing/selfhost/throughput.yaml` (published prefill and decode tokens/s per model, engine, GPU and GPU count).
-"""
+"""Self-hosting costs for `costcalc selfhost`: a quote on the as-of date's price tables, and the monthly volume
+from which an always-on fleet beats the cheapest API host. The cost model and the GPU and throughput data are in
+costcalc.prices.selfhost (the price book prices `selfhost/...` offerings with it)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from costcalc.errors import NoPriceError, PriceTableError, UnknownOfferingError, UsageError, closest
+from costcalc.prices.selfhost import (
+    ASSUMPTIONS,
+    COST_MODEL,
+    HOURS_PER_MONTH,
+    MILLION,
+    SelfHostQuote,
+    load_selfhost,
+)
 
 if TYPE_CHECKING:
-    from costcalc.costing import Workload
-    from costcalc.prices import Offering, PriceBook
+    from costcalc.cost_model import Workload
+    from costcalc.listing import Listing
+    from costcalc.prices.book import PriceBook
 
-HOURS_PER_MONTH = Decimal(730)  # 365 * 24 / 12
-MILLION = Decimal(1_000_000)
-COST_MODEL = ("input = gpus x USD per GPU-hour / 3600 / prefill tokens/s / utilisation x 1e6; "
-              "output likewise with decode tokens/s")
-ASSUMPTIONS = (
-    "GPUs billed by the hour at the on-demand price; a request takes input/prefill + output/decode seconds of the "
-    "whole fleet; utilisation is the share of paid GPU time spent serving",
-    "published throughput is measured at full load with fixed input/output lengths: real traffic, latency targets, "
-    "long contexts and other engine versions change it",
-    "not included: storage, networking, engineering and operations time, reserved or spot discounts",
-)
-_REF = re.compile(r"^selfhost/(?P<model>[^@]+)@(?P<gpu>[a-z0-9-]+?)x(?P<n>\d+)(?P<opts>(,[a-z_]+=[0-9.]+)*)$")
-_REF_OPTIONS = {"usd": "usd_per_gpu_hour", "prefill": "prefill_tps", "decode": "decode_tps", "util": "utilisation"}
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, populate_by_name=True)
-
-
-Positive = Field(gt=0)
-
-
-class GpuPrice(_Strict):
-    """One vendor's on-demand price of one GPU-hour, in force from `from`."""
-
-    vendor: str
-    offer: str
-    """What the vendor sells: instance type or product name, and how many GPUs it has."""
-    region: str | None = None
-    usd_per_gpu_hour: Decimal = Positive
-    from_: date = Field(alias="from")
-    from_basis: str
-    source: list[str] = Field(min_length=1)
-    confidence: str
-    note: str | None = None
-
-
-class Gpu(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    """The name `--gpu` takes, e.g. h100."""
-    name: str
-    memory_gb: int = Positive
-    aliases: list[str] = []
-    prices: list[GpuPrice] = []
-
-
-class Run(_Strict):
-    """One published benchmark run: fixed input/output lengths and the tokens per second it reached."""
-
-    input_tokens: int = Positive
-    output_tokens: int = Positive
-    tokens_per_second: Decimal = Positive
-
-
-class Throughput(_Strict):
-    """Published serving throughput of one model on `gpus` x `gpu` with one engine."""
-
-    model: str
-    engine: str
-    engine_version: str
-    gpu: str
-    gpus: int = Positive
-    precision: str
-    concurrency: str
-    prefill: Run
-    """tokens_per_second counts input tokens."""
-    decode: Run
-    """tokens_per_second counts output tokens."""
-    source: list[str] = Field(min_length=1)
-    note: str | None = None
-
-
-class GpusFile(_Strict):
-    gpus: list[Gpu]
-
-
-class ThroughputFile(_Strict):
-    measurements: list[Throughput]
-
-
-def _read(path: Path, kind: type[BaseModel]) -> Any:
-    from costcalc.prices.yamlio import read_yaml
-
-    data, _ = read_yaml(path)
-    try:
-        return kind.model_validate(data)
-    except ValidationError as e:
-        first = e.errors(include_url=False)[0]
-        raise PriceTableError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}",
-                              "fix the entry (the README section on self-hosting describes the fields)") from None
-
-
-@dataclass(frozen=True)
-class SelfHostData:
-    gpus: dict[str, Gpu]
-    throughput: tuple[Throughput, ...]
-    root: Path
-
-    def gpu(self, name: str) -> Gpu:
-        key = name.lower()
-        for gpu in self.gpus.values():
-            if key == gpu.id or key in gpu.aliases:
-                return gpu
-        names = [*self.gpus, *(a for g in self.gpus.values() for a in g.aliases)]
-        raise UsageError(f"unknown GPU {name!r}", closest(key, names) or f"choose one of {', '.join(self.gpus)}")
-
-    def price(self, gpu: Gpu, as_of: date) -> GpuPrice | None:
-        """The cheapest vendor price of `gpu` in force on `as_of` (each vendor/offer/region: its latest entry),
-        preferring medium- or high-confidence figures."""
-        latest: dict[tuple[str, str, str | None], GpuPrice] = {}
-        for p in gpu.prices:
-            key = (p.vendor, p.offer, p.region)
-            if p.from_ <= as_of and (key not in latest or latest[key].from_ < p.from_):
-                latest[key] = p
-        # a low-confidence figure (conflicting sources) is used only when nothing better is known
-        trusted = [p for p in latest.values() if p.confidence != "low"] or list(latest.values())
-        return min(trusted, key=lambda p: p.usd_per_gpu_hour, default=None)
-
-    def measurement(self, model: str, gpu: Gpu, gpus: int) -> Throughput | None:
-        return next((t for t in self.throughput if t.model == model and t.gpu == gpu.id and t.gpus == gpus), None)
-
-
-@cache
-def _load(root: Path) -> SelfHostData:
-    gpus = _read(root / "selfhost" / "gpus.yaml", GpusFile)
-    runs = _read(root / "selfhost" / "throughput.yaml", ThroughputFile)
-    return SelfHostData({g.id: g for g in gpus.gpus}, tuple(runs.measurements), root)
-
-
-def load_selfhost(root: Path) -> SelfHostData:
-    return _load(Path(root).resolve())
-
-
-@dataclass
-class SelfHostQuote:
-    """Per-1M-token prices of serving `model` on `gpus` x `gpu`, with the inputs and where each came from."""
-
-    model: str
-    gpu: str
-    gpus: int
-    usd_per_gpu_hour: Decimal
-    prefill_tps: Decimal
-    decode_tps: Decimal
-    utilisation: Decimal
-    input: Decimal
-    output: Decimal
-    as_of: date
-    tokenizer: str
-    pricing_dir: Path
-    provenance: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ref(self) -> str:
-        return f"selfhost/{self.model}@{self.gpu}x{self.gpus}"
-
-    def blended(self, workload: Workload) -> Decimal:
-        """USD per 1M tokens of the workload's mix (input share and output share of each token)."""
-        share_in, share_out = workload.units
-        return (share_in * self.input + share_out * self.output) / (share_in + share_out)
-
-
-def _positive(name: str, value: Decimal | int | None, option: str) -> None:
-    if value is not None and Decimal(value) <= 0:
-        raise UsageError(f"{name} must be positive, got {value}", f"pass {option} with a number above 0")
+__all__ = ["ASSUMPTIONS", "COST_MODEL", "SelfHostQuote", "break_even", "load_selfhost", "quote", "summary"]
 
 
 def quote(model: str, gpu: str, gpus: int, *, as_of: str | date | None = None,
@@ -204,77 +31,22 @@ def quote(model: str, gpu: str, gpus: int, *, as_of: str | date | None = None,
           decode_tps: Decimal | None = None, utilisation: Decimal = Decimal(1), pricing_dir: str | None = None,
           book: PriceBook | None = None) -> SelfHostQuote:
     """Per-1M-token prices of self-hosting `model` on `gpus` x `gpu`, from the data files or the given values."""
-    from costcalc.hosts import ModelIndex
-    from costcalc.prices import default_pricing_dir, load_prices, parse_date
+    from costcalc.dates import parse_date
+    from costcalc.prices import default_pricing_dir, load_prices
+    from costcalc.prices.selfhost import quote_from
 
-    if gpus < 1:
-        raise UsageError(f"--gpus must be at least 1, got {gpus}", "e.g. --gpus 2")
-    _positive("--usd-per-gpu-hour", usd_per_gpu_hour, "--usd-per-gpu-hour")
-    _positive("--prefill-tps", prefill_tps, "--prefill-tps")
-    _positive("--decode-tps", decode_tps, "--decode-tps")
-    utilisation = Decimal(str(utilisation))
-    if not Decimal(0) < utilisation <= Decimal(1):
-        raise UsageError(f"--utilisation must be in (0, 1], got {utilisation}", "e.g. --utilisation 0.6")
     day = parse_date(as_of)
     root = Path(pricing_dir) if pricing_dir is not None else (book.root if book else default_pricing_dir())
-    book = book or load_prices(as_of=day, path=root)
-    index = ModelIndex.of(book)
-    canonical = index.resolve(model, day)
-    data = load_selfhost(root)
-    card = data.gpu(gpu)
-    prov: dict[str, Any] = {"cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS),
-                            "hours_per_month": HOURS_PER_MONTH}
-    if usd_per_gpu_hour is None:
-        price = data.price(card, day)
-        if price is None:
-            raise NoPriceError(f"no GPU-hour price for {card.name} on {day} in {root / 'selfhost' / 'gpus.yaml'}",
-                               "give one with --usd-per-gpu-hour X")
-        usd_per_gpu_hour = price.usd_per_gpu_hour
-        prov["gpu_price"] = {"vendor": price.vendor, "offer": price.offer, "region": price.region,
-                             "from": price.from_, "source": _cite(book, price.source),
-                             "confidence": price.confidence, "note": price.note}
-    else:
-        prov["gpu_price"] = {"given": "--usd-per-gpu-hour"}
-    if prefill_tps is None or decode_tps is None:
-        run = data.measurement(canonical, card, gpus)
-        if run is None:
-            missing = [o for o, v in (("--prefill-tps P", prefill_tps), ("--decode-tps D", decode_tps)) if v is None]
-            have = sorted(f"{t.gpu}x{t.gpus}" for t in data.throughput if t.model == canonical)
-            raise NoPriceError(
-                f"no published throughput for {canonical} on {gpus} x {card.id} in "
-                f"{root / 'selfhost' / 'throughput.yaml'}"
-                + (f" (published: {', '.join(have)})" if have else ""),
-                f"give it with {' '.join(missing)}")
-        prov["throughput"] = {"engine": f"{run.engine} {run.engine_version}", "precision": run.precision,
-                              "concurrency": run.concurrency, "prefill_run": run.prefill.model_dump(),
-                              "decode_run": run.decode.model_dump(), "source": _cite(book, run.source),
-                              "note": run.note}
-        prefill_tps = prefill_tps if prefill_tps is not None else run.prefill.tokens_per_second
-        decode_tps = decode_tps if decode_tps is not None else run.decode.tokens_per_second
-    else:
-        prov["throughput"] = {"given": "--prefill-tps and --decode-tps"}
-    per_second = gpus * Decimal(usd_per_gpu_hour) / 3600 / utilisation * MILLION
-    offerings = index.offerings[canonical]
-    return SelfHostQuote(model=canonical, gpu=card.id, gpus=gpus, usd_per_gpu_hour=Decimal(usd_per_gpu_hour),
-                         prefill_tps=Decimal(prefill_tps), decode_tps=Decimal(decode_tps), utilisation=utilisation,
-                         input=per_second / Decimal(prefill_tps), output=per_second / Decimal(decode_tps), as_of=day,
-                         tokenizer=offerings[0].tokenizer, pricing_dir=root, provenance=prov)
-
-
-def _cite(book: PriceBook, ids: list[str]) -> list[dict[str, Any]]:
-    sources = getattr(book, "sources", {}) or {}
-    out = []
-    for sid in ids:
-        s = sources.get(sid)
-        out.append({"id": sid, "title": s.title, "url": s.url, "retrieved": s.retrieved} if s else {"id": sid})
-    return out
+    return quote_from(book or load_prices(as_of=day, path=root), model, gpu, gpus, as_of=day,
+                      usd_per_gpu_hour=usd_per_gpu_hour, prefill_tps=prefill_tps, decode_tps=decode_tps,
+                      utilisation=utilisation)
 
 
 def break_even(q: SelfHostQuote, workload: Workload, tokens_per_month: Decimal | None = None,
                currency: str = "USD") -> dict[str, Any]:
     """Monthly cost at a volume, and the volume from which an always-on fleet beats the cheapest API host."""
-    from costcalc.hosts import ModelIndex
     from costcalc.prices import load_prices
+    from costcalc.prices.models import ModelIndex
 
     index = ModelIndex.of(load_prices(as_of=q.as_of, path=q.pricing_dir))
     self_price = q.blended(workload)
@@ -326,43 +98,52 @@ def _human(n: Decimal) -> str:
     return f"{n:.0f}"
 
 
-def parse_ref(ref: str) -> dict[str, Any]:
-    """`selfhost/<model>@<gpu>x<n>[,usd=X][,prefill=P][,decode=D][,util=U]` -> quote() arguments."""
-    m = _REF.match(ref)
-    if m is None:
-        raise UnknownOfferingError(f"bad self-hosted offering {ref!r}",
-                                   "write selfhost/<model>@<gpu>x<n>, e.g. selfhost/meta-llama/llama-3.3-70b-"
-                                   "instruct@h100x2, optionally ,usd=X,prefill=P,decode=D,util=U")
-    args: dict[str, Any] = {"model": m["model"], "gpu": m["gpu"], "gpus": int(m["n"])}
-    for part in filter(None, m["opts"].split(",")):
-        key, value = part.split("=")
-        if key not in _REF_OPTIONS:
-            raise UnknownOfferingError(f"unknown option {key!r} in {ref!r}", f"use {', '.join(_REF_OPTIONS)}")
-        args[_REF_OPTIONS[key]] = Decimal(value)
-    return args
+def summary(model: str, gpu: str, gpus: int, workload: Workload, *, as_of: str | date | None = None,
+            usd_per_gpu_hour: Decimal | None = None, prefill_tps: Decimal | None = None,
+            decode_tps: Decimal | None = None, utilisation: Decimal = Decimal(1),
+            tokens_per_month: Decimal | None = None, pricing_dir: str | None = None) -> Listing:
+    """What `costcalc selfhost` prints: the quote and break-even as field/value rows (money to 4 decimal places,
+    tokens whole), where the GPU price and throughput came from and the assumptions as notes, and everything with
+    its sources as the JSON payload."""
+    from costcalc.listing import Listing
+    from costcalc.numbers import places
+
+    q = quote(model, gpu, gpus, as_of=as_of, usd_per_gpu_hour=usd_per_gpu_hour, prefill_tps=prefill_tps,
+              decode_tps=decode_tps, utilisation=utilisation, pricing_dir=pricing_dir)
+    result = break_even(q, workload, tokens_per_month)
+    payload = {
+        "offering": q.ref, "model": q.model, "gpu": q.gpu, "gpus": q.gpus, "as_of": q.as_of, "currency": "USD",
+        "unit": "per 1M tokens", "input": places(q.input, 4), "output": places(q.output, 4),
+        "usd_per_gpu_hour": q.usd_per_gpu_hour, "prefill_tps": q.prefill_tps, "decode_tps": q.decode_tps,
+        "utilisation": q.utilisation, "tokenizer": q.tokenizer, "workload": workload.describe(),
+        **{k: _rounded(k, v) for k, v in result.items()},
+        "gpu_price": q.provenance["gpu_price"], "throughput": q.provenance["throughput"],
+        "cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS), "hours_per_month": int(HOURS_PER_MONTH),
+    }
+    rows = [{"field": k, "value": v} for k, v in payload.items()
+            if k not in ("gpu_price", "throughput", "assumptions", "cheapest_api_host")]
+    api = result.get("cheapest_api_host")
+    if api:
+        rows.insert(rows.index({"field": "break_even", "value": result["break_even"]}),
+                    {"field": "cheapest_api_host",
+                     "value": f"{api['offering']} at {places(api['usd_per_1m_tokens'], 4)} USD per 1M tokens"})
+    notes = [f"GPU price: {_describe(q.provenance['gpu_price'])}; throughput: {_describe(q.provenance['throughput'])}.",
+             *(f"Assumes: {a}." for a in ASSUMPTIONS)]
+    return Listing(rows, ["field", "value"], notes, payload=payload)
 
 
-def offering(book: PriceBook, ref: str, as_of: date | None = None) -> Offering:
-    """A self-hosted offering that report, count and estimate price like any host (see parse_ref)."""
-    from costcalc.prices.book import Offering
-    from costcalc.prices.schema import Model, ProviderTable
+def _rounded(key: str, value: Any) -> Any:
+    """Tokens to whole tokens, money to 4 decimal places; the rest as computed."""
+    from costcalc.numbers import places
 
-    day = as_of or book.as_of
-    q = quote(as_of=day, book=book, **parse_ref(ref))
-    sources = [s["id"] for part in ("gpu_price", "throughput") for s in q.provenance[part].get("source", [])]
-    given = [v for part in ("gpu_price", "throughput") for v in [q.provenance[part].get("given")] if v]
-    note = (f"Self-hosted on {q.gpus} x {q.gpu} at {q.usd_per_gpu_hour} USD per GPU-hour, "
-            f"{q.prefill_tps} prefill and {q.decode_tps} decode tokens/s, utilisation {q.utilisation}"
-            + (f" (given: {', '.join(given)})" if given else "") + f". Model: {COST_MODEL}.")
-    entry = {"from": day, "currency": "USD", "input": q.input, "output": q.output,
-             "source": list(dict.fromkeys(sources)) or ["selfhost-options"], "confidence": "low", "note": note}
-    from costcalc.hosts import ModelIndex
+    if not isinstance(value, Decimal):
+        return value
+    return places(value, 0) if "tokens" in key and "usd" not in key else places(value, 4)
 
-    registered = ModelIndex.of(book).registry.get(q.model)
-    card = load_selfhost(q.pricing_dir).gpu(q.gpu)
-    name = f"{registered.name if registered else q.model}, {q.gpus} x {card.name}"
-    model = Model.model_validate({"id": ref.removeprefix("selfhost/"), "name": name,
-                                  "model": q.model, "tokenizer": q.tokenizer, "prices": [entry], "checked": day})
-    # not a price table on disk: no pricing page to link, so the table is built without validation
-    table = ProviderTable.model_construct(provider="selfhost", name="self-hosted GPUs", pricing_url="", models=[])
-    return Offering(table, model, book)
+
+def _describe(part: dict[str, Any]) -> str:
+    if "given" in part:
+        return f"given with {part['given']}"
+    cited = "; ".join(s.get("title", s["id"]) for s in part["source"])
+    who = part.get("vendor") or part.get("engine")
+    return f"{who} ({cited})"

@@ -29,7 +29,7 @@ def _costs(stdout: str) -> dict[str, float]:
 
 
 def test_changed_costing_code_gives_new_figures_from_a_warm_cache(tmp_path):
-    """Reproduces the issue: double a cost in costing.py of an installed copy; the cached report must follow."""
+    """Reproduces the issue: double a cost in the cost model of an installed copy; the cached report must follow."""
     shutil.copytree(Path(costcalc.__file__).parent, tmp_path / "site" / "costcalc",
                     ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "COSTCALC_CACHE_DIR": str(tmp_path / "cache")}
@@ -43,7 +43,7 @@ def test_changed_costing_code_gives_new_figures_from_a_warm_cache(tmp_path):
     before = report()
     assert report() == before  # served from the cache
     assert len(list((tmp_path / "cache" / "results").glob("*.json"))) == 1
-    costing = tmp_path / "site" / "costcalc" / "costing.py"
+    costing = tmp_path / "site" / "costcalc" / "cost_model.py"
     old = "    return eff_in, eff_out, notes\n"  # the effective prices of the workload
     assert costing.read_text().count(old) == 1
     costing.write_text(costing.read_text().replace(old, "    return 2 * eff_in, 2 * eff_out, notes\n"))
@@ -114,3 +114,26 @@ def test_count_cache_get_put_round_trip(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a healthy cache warns about nothing
         cache.get_many("fp", ["a"])
+
+
+def test_a_cached_comparison_comes_back_as_the_same_typed_matrix(tmp_path, monkeypatch):
+    """The result cache stores the matrix's records as JSON; reading it back gives equal frozen records, so a
+    cached report renders byte for byte like a computed one."""
+    from costcalc.costing import compare
+    from costcalc.matrix import Caveat, OfferingCost, OfferingSource, PriceSource
+
+    monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path))
+    computed = compare()
+    assert len(list((tmp_path / "results").glob("*.json"))) == 1
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again instead of read from the cache")
+
+    monkeypatch.setattr("costcalc.costing.compute", not_again)
+    cached = compare()
+    assert cached is not computed and cached == computed
+    assert isinstance(cached.absolute_rows[0], OfferingCost) and isinstance(cached.caveats[0], Caveat)
+    source = cached.source(cached.base)
+    assert isinstance(source, OfferingSource) and isinstance(source.price, PriceSource)
+    assert source.price.fx_rate is not None  # Mistral Medium was billed in EUR: the rate survives the round trip
+    assert cached.to_json() == computed.to_json() and cached.to_markdown() == computed.to_markdown()

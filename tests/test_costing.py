@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costcalc.corpus import Corpus, Document
-from costcalc.costing import Workload, compute
+from costcalc.cost_model import Workload
+from costcalc.costing import compute
 from costcalc.errors import InputError, NoPriceError
 from costcalc.prices import load_prices
 from tests.conftest import write_pricing

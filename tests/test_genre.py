@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from costcalc.corpus import Corpus, Document, load_corpus
-from costcalc.costing import Workload, compute
+from costcalc.cost_model import Workload
+from costcalc.costing import compute
 from costcalc.errors import InputError
 from costcalc.genre import DEFAULT_DESCRIPTION, genre_weights, parse_genre
 from costcalc.prices import load_prices
@@ -67,7 +68,7 @@ def test_weighted_cost_is_the_weighted_mean_of_per_genre_costs(tmp_path):
     chars_en = {d: len(CORPUS.by_lang["en"][d]) for d in ("chat", "code")}
     expected = Decimal(2) * (3 * Decimal(_count("it", "chat")) / chars_en["chat"]
                              + 1 * Decimal(_count("it", "code")) / chars_en["code"]) / 4
-    assert abs(m.row("it", "test/m1")["cost"] - expected) < Decimal("1e-25")
+    assert abs(m.row("it", "test/m1").cost - expected) < Decimal("1e-25")
     assert m.provenance["genre"] == "genre-weighted: chat 75 %, code 25 % of the content"
     assert m.provenance["genre_weights"] == {"chat": Decimal(3), "code": Decimal(1)}
 
@@ -75,17 +76,17 @@ def test_weighted_cost_is_the_weighted_mean_of_per_genre_costs(tmp_path):
 def test_one_genre_alone_gives_that_documents_premium_and_cost(tmp_path):
     m = _compute(tmp_path, {"code": 1})
     row = m.row("it", "test/m1")
-    assert row["premium"] == pytest.approx(_count("it", "code") / _count("en", "code"))
-    per_genre = {(r["genre"], r["offering"]): r for r in m.genre_rows}
-    assert abs(per_genre[("code", "test/m1")]["cost"] - row["cost"]) < Decimal("1e-25")  # Decimal's 28 digits
-    assert per_genre[("chat", "test/m1")]["premium"] == _count("it", "chat") / _count("en", "chat")
+    assert row.premium == pytest.approx(_count("it", "code") / _count("en", "code"))
+    per_genre = {(r.genre, r.offering): r for r in m.genre_rows}
+    assert abs(per_genre[("code", "test/m1")].cost - row.cost) < Decimal("1e-25")  # Decimal's 28 digits
+    assert per_genre[("chat", "test/m1")].premium == _count("it", "chat") / _count("en", "chat")
 
 
 def test_default_pools_every_document_and_says_so(tmp_path):
     m = _compute(tmp_path)
     tokens = _count("it", "chat") + _count("it", "code")
     chars_en = sum(len(CORPUS.by_lang["en"][d]) for d in ("chat", "code"))
-    assert m.row("it", "test/m1")["cost"] == Decimal(2) * tokens / chars_en
+    assert m.row("it", "test/m1").cost == Decimal(2) * tokens / chars_en
     assert m.provenance["genre"] == DEFAULT_DESCRIPTION
     assert m.provenance["genres"] == {"chat": "support chat", "code": "code"}
 
@@ -96,11 +97,11 @@ def test_effective_context_holds_window_over_tokens_per_character(tmp_path):
     chars_it = sum(len(CORPUS.by_lang["it"][d]) for d in ("chat", "code"))
     tokens_it = _count("it", "chat") + _count("it", "code")
     tokens_en = _count("en", "chat") + _count("en", "code")
-    assert row["context_window"] == 8192
-    assert row["context_chars"] == 8192 * chars_it // tokens_it
-    assert row["context_vs_en"] == pytest.approx(tokens_en / tokens_it)
+    assert row.context_window == 8192
+    assert row.context_chars == 8192 * chars_it // tokens_it
+    assert row.context_vs_en == pytest.approx(tokens_en / tokens_it)
     no_window = m.row("it", "test/m2")
-    assert (no_window["context_window"], no_window["context_chars"], no_window["context_vs_en"]) == (None, None, None)
+    assert (no_window.context_window, no_window.context_chars, no_window.context_vs_en) == (None, None, None)
 
 
 @pytest.mark.parametrize(("specs", "message"), [

@@ -166,7 +166,7 @@ def test_bad_host_tables_are_one_clear_line_and_nothing_is_written(copied_pricin
 
 
 def test_every_model_an_offering_names_is_registered_with_its_tokenizer():
-    from costcalc.hosts import check_models, read_models
+    from costcalc.prices.models import check_models, read_models
 
     root = default_pricing_dir()
     registry, problems = read_models(root)

@@ -46,7 +46,8 @@ def test_atomic_writes_keep_file_modes_and_fail_cleanly(tmp_path):
 
     import pytest
 
-    from costcalc._atomic import OutputError, write_atomic
+    from costcalc._atomic import write_atomic
+    from costcalc.errors import OutputError
 
     new = tmp_path / "new.md"
     write_atomic(new, "x")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from costcalc.costing import compute, current_preset
+from costcalc.costing import compute
+from costcalc.presets import current_preset
 
 CURRENT = ["report", "--preset", "current", "-l", "it", "-l", "ja", "--workers", "1"]
 # The preset follows the price tables: take its small OpenAI and Anthropic models rather than naming them.
@@ -262,7 +263,7 @@ def test_hover_shows_provenance_with_fx_for_a_converted_price(page, tmp_path, ru
 
 
 def test_effective_context_cells_equal_the_library(browser, tmp_path):
-    from costcalc.costing import Workload
+    from costcalc.cost_model import Workload
     from costcalc.prices import load_prices
     from costcalc.reports import render
     from tests.conftest import write_pricing
@@ -278,7 +279,7 @@ def test_effective_context_cells_equal_the_library(browser, tmp_path):
     cells = pg.eval_on_selector_all("#context-table td", "els => els.map(e => [e.dataset.offering, "
                                     "Number(e.dataset.contextChars), Number(e.dataset.contextVsEn)])")
     row = matrix.row("it", "test/m1")
-    assert cells == [["test/m1", row["context_chars"], pytest.approx(row["context_vs_en"], rel=1e-12)]]
+    assert cells == [["test/m1", row.context_chars, pytest.approx(row.context_vs_en, rel=1e-12)]]
     pg.close()
 
 
@@ -406,3 +407,26 @@ def test_an_as_of_date_in_the_link_reopens_and_a_bad_one_falls_back_visibly(page
         _open(page, history_page, f"#as-of={bad}")
         assert page.input_value("#as-of") == "2024-12-01", bad
         assert f"as-of “{bad}” (this page has prices from" in page.inner_text("#messages")
+
+
+def test_without_javascript_the_page_is_the_report_of_the_shared_skeleton(browser, tmp_path):
+    """JavaScript off: the static report (built from the same skeleton as markdown) shows every cost, the caveats
+    and the sources, with each EUR price converted to USD as the markdown report gives it."""
+    from costcalc.costing import compare
+    from costcalc.numbers import money
+    from costcalc.reports import render
+
+    matrix = compare()  # the published comparison: Mistral Medium is billed in EUR
+    path = tmp_path / "page.html"
+    path.write_text(render(matrix, "html"), encoding="utf-8")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    text = page.inner_text("body")
+    markdown = render(matrix, "md")
+    for ref in matrix.offerings:
+        assert f"{money(matrix.row('it', ref).cost)}\t" in text, ref  # a cell of the cost table
+    fx_line = next(line for line in markdown.splitlines() if line.startswith("- mistral/") and " at " in line)
+    assert fx_line.removeprefix("- ") in text  # the EUR price and its USD conversion, word for word
+    assert "Italian: cost per 1M characters of English-equivalent content" in text
+    context.close()

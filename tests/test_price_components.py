@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from costcalc.corpus import Corpus, Document
-from costcalc.costing import Workload, compute
+from costcalc.cost_model import Workload
+from costcalc.costing import compute
 from costcalc.errors import InputError, UsageError
 from costcalc.prices import load_prices
 from tests.conftest import write_pricing
@@ -174,7 +175,7 @@ def _preset_tables(tmp_path, rows):
 
 
 def test_preset_current_is_the_newest_model_of_each_class_on_sale(tmp_path, monkeypatch):
-    from costcalc.costing import PRESET_CURRENT, current_preset
+    from costcalc.presets import PRESET_CURRENT, current_preset
 
     root = _preset_tables(tmp_path, [
         ("big-1", "acme", "flagship", "2024-01-01", None),

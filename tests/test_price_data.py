@@ -146,7 +146,7 @@ def test_confidence_obeys_its_rule(book):
 
 
 def test_every_preset_resolves_to_models_on_sale():
-    from costcalc.costing import PRESET_CURRENT, PUBLISHED_DEFAULT, current_preset
+    from costcalc.presets import PRESET_CURRENT, PUBLISHED_DEFAULT, current_preset
 
     published = load_prices(as_of=PUBLISHED_DEFAULT["as_of"])
     for ref in PUBLISHED_DEFAULT["models"]:

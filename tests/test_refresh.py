@@ -23,10 +23,10 @@ import pytest
 
 from costcalc.cli.prices import prices
 from costcalc.cli.refresh import refresh as refresh_command
+from costcalc.errors import FetchError, UnsafeURLError
 from costcalc.prices import default_pricing_dir, load_prices
 from costcalc.prices.loader import check_dir
 from costcalc.refresh import txn
-from costcalc.refresh.errors import FetchError, UnsafeURLError
 from costcalc.refresh.http import HttpSettings, fetch
 from costcalc.refresh.sourcemap import load_source_map
 

@@ -168,7 +168,7 @@ def test_new_upstream_models_get_a_stanza_that_validates(run, tables, tmp_path):
                                            ('{unmapped: "x"}', False),
                                            ('{unmapped: "retired upstream", litellm: gpt-4}', False)])
 def test_source_map_unmapped_takes_a_reason_alone(tmp_path, entry, ok):
-    from costcalc.refresh.errors import RefreshError
+    from costcalc.errors import RefreshError
     from costcalc.refresh.sourcemap import load_source_map
 
     path = tmp_path / "source-map.yaml"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from costcalc.errors import ApplyError, FormatError, UnsafeURLError
 from costcalc.prices.schema import ProviderTable
 from costcalc.prices.yamlio import read_yaml
 from costcalc.refresh import ecb, genai_prices, litellm, openrouter, txn
@@ -20,7 +21,6 @@ from costcalc.refresh.apply import (
     bump_version,
     check_append_only,
 )
-from costcalc.refresh.errors import ApplyError, FormatError, UnsafeURLError
 from costcalc.refresh.http import check_url, retry_after
 
 DATA = Path(__file__).parent / "data" / "refresh"

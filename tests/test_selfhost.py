@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from costcalc.costing import Workload
+from costcalc.cost_model import Workload
 from costcalc.prices import load_prices
 from costcalc.selfhost import break_even, load_selfhost, quote
 

@@ -21,6 +21,17 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    def rows(self) -> list[dict]:
+        """The entries as plain rows (one per language), for tables and JSON."""
+        return [e.model_dump(mode="json") for e in self.entries]
+
+    def footer(self) -> list[str]:
+        """What the factors mean, the notes of the run, and where the entries were written."""
+        return [f"{self.family}: tokens = factor x {self.entries[0].base} tokens (+ overhead per request).",
+                *self.notes,
+                "written: " + ", ".join(str(p) for p in self.written) if self.written
+                else "not written: pass --output FILE or --apply"]
+
 
 def family_of(model: str, vendor: str | None, family: str | None = None, pricing_dir: str | None = None) -> str:
     """The closed family `model` counts with: `family` when given, else the price tables' tokenizer."""

@@ -30,7 +30,7 @@ def table_files(root: Path) -> list[Path]:
 
 def check_file(path: Path) -> tuple[CalibrationTable | None, list[str]]:
     """The parsed table and every problem in it (schema and families)."""
-    from costcalc.prices.loader import read_validated
+    from costcalc.prices.yamlio import read_validated
     from costcalc.tokenizers.families import FAMILIES
 
     table, _, problems = read_validated(path, CalibrationTable)

@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from costcalc.errors import CostcalcError, MissingDependencyError, UsageError
+from costcalc.errors import MissingDependencyError, UsageError, VendorError
 
 RETRY_STATUS = (429, 500, 502, 503, 504)
 
-
-class VendorError(CostcalcError, RuntimeError):
-    """The counting endpoint refused or answered something unusable."""
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ class DateParam(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value, param, ctx) -> date:
-        if isinstance(value, date):
-            return value
+        from costcalc.dates import parse_date
+
         try:
-            return date.fromisoformat(value)
-        except ValueError:
+            return parse_date(value)
+        except UsageError:
             self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2023-12-14", param, ctx)
 
 
@@ -121,19 +121,29 @@ def require(condition: bool, message: str, hint: str | None = None) -> None:
         raise UsageError(message, hint)
 
 
+corpus_option = click.option("--corpus", default="bundled", show_default=True,
+                             help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
+workers_option = click.option("--workers", type=click.IntRange(1, 256), default=None,
+                              help="Processes (default: all cores).")
+plot_option = click.option("--plot", type=OUTPUT, help="Also write a PNG heatmap here (its directory must exist).")
+
+
+def errors_option(help: str):
+    """--errors strict|replace: what to do with bytes that are not UTF-8 (`help` says what strict means here)."""
+    return click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
+                        help=help)
+
+
 def workload_options(func):
     """--direction, --output-ratio, --cached-share, --batch-share: what is billed (as in `report`)."""
-    from decimal import Decimal
-
     for option in reversed([
         click.option("--direction", type=click.Choice(["input", "output", "mixed"]), default="input",
                      show_default=True, help="Bill the text as input, as output, or as input plus --output-ratio "
                                              "output."),
-        click.option("--output-ratio", type=Decimal, default=Decimal(0),
+        click.option("--output-ratio", type=NON_NEGATIVE, default=Decimal(0),
                      help="With --direction mixed: output tokens per input token, e.g. 0.25."),
-        click.option("--cached-share", type=Decimal, default=Decimal(0),
-                     help="Share of input read from cache (0-1)."),
-        click.option("--batch-share", type=Decimal, default=Decimal(0), help="Share sent through batch APIs (0-1)."),
+        click.option("--cached-share", type=SHARE, default=Decimal(0), help="Share of input read from cache (0-1)."),
+        click.option("--batch-share", type=SHARE, default=Decimal(0), help="Share sent through batch APIs (0-1)."),
     ]):
         func = option(func)
     return func

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,7 +21,10 @@ from costcalc.cli._options import format_option
 from costcalc.jsonable import dumps
 from costcalc.numbers import money
 
-__all__ = ["emit", "format_option", "to_csv", "to_json", "to_markdown", "to_table", "write_or_print"]
+if TYPE_CHECKING:
+    from costcalc.listing import Listing
+
+__all__ = ["emit", "emit_listing", "format_option", "to_csv", "to_json", "to_markdown", "to_table", "write_or_print"]
 # format_option lives in _options (every shared option is defined there); it is re-exported for older imports.
 
 
@@ -69,11 +72,11 @@ def to_table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def to_markdown(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    from costcalc.reports.markdown import table_lines
+
     cells = [[_cell(row.get(c)).replace("|", "\\|") for c in columns] for row in rows]
-    numeric = _numeric(cells, columns)
-    out = ["| " + " | ".join(columns) + " |", "| " + " | ".join("--:" if n else ":--" for n in numeric) + " |",
-           *("| " + " | ".join(r) + " |" for r in cells)]
-    return "\n".join(out) + "\n"
+    align = "".join("r" if n else "l" for n in _numeric(cells, columns))
+    return "\n".join(table_lines(columns, cells, align)) + "\n"
 
 
 def _is_number(text: str) -> bool:
@@ -125,6 +128,11 @@ def emit(rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, *,
             click.echo(to_table(rows, columns), nl=False)
         for note in footer:
             click.echo(note)
+
+
+def emit_listing(listing: Listing, fmt: str) -> None:
+    """A library Listing: its rows and columns, its notes as the footer, its payload (else the rows) as JSON."""
+    emit(listing.rows, listing.columns, fmt, footer=listing.notes, json_payload=listing.payload)
 
 
 def write_or_print(text: str, output: str, *, markdown: bool = False) -> None:

@@ -3,11 +3,9 @@ from a usage log."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from costcalc.cli._options import format_option, pricing_dir_option
+from costcalc.cli._options import corpus_option, format_option, pricing_dir_option
 from costcalc.cli._output import emit
 
 EXAMPLES = """
@@ -41,19 +39,14 @@ def _write_options(f):
 
 
 def _show(outcome, fmt: str) -> None:
-    rows: list[dict[str, Any]] = [e.model_dump(mode="json") for e in outcome.entries]
-    footer = [f"{outcome.family}: tokens = factor x {outcome.entries[0].base} tokens (+ overhead per request)."]
-    footer += outcome.notes
-    footer.append("written: " + ", ".join(str(p) for p in outcome.written) if outcome.written
-                  else "not written: pass --output FILE or --apply")
-    emit(rows, COLUMNS, fmt, footer=footer)
+    emit(outcome.rows(), COLUMNS, fmt, footer=outcome.footer())
 
 
 def _vendor_command(vendor: str, help_text: str, extra=()):
     @calibrate.command(vendor, help=help_text, epilog=EXAMPLES)
     @_write_options
     @click.option("-l", "--language", "languages", multiple=True, help="Only these corpus languages (repeatable).")
-    @click.option("--corpus", default="bundled", show_default=True, help="Corpus to count (name or directory).")
+    @corpus_option
     @click.option("--api-base", default=None, help="Another endpoint (a proxy, or a test server).")
     @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True,
                   help="Requests in flight at once.")

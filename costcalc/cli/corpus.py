@@ -26,11 +26,8 @@ def list_(fmt: str) -> None:
     """The bundled corpus sets."""
     from costcalc.corpus import bundled_sets, load_corpus
 
-    rows = []
-    for name in bundled_sets():
-        c = load_corpus(name)
-        rows.append({"name": name, "languages": len(c.languages), "documents": len(c.doc_ids),
-                     "chars": sum(len(d.text) for d in c.documents), "sha256": c.sha256[:16]})
+    rows = [{"name": name, "languages": len(c.languages), "documents": len(c.doc_ids), "chars": c.chars,
+             "sha256": c.sha256[:16]} for name, c in ((name, load_corpus(name)) for name in bundled_sets())]
     emit(rows, ["name", "languages", "documents", "chars", "sha256"], fmt)
 
 
@@ -40,17 +37,9 @@ def list_(fmt: str) -> None:
 def stats(source: str, fmt: str) -> None:
     """Languages, documents, characters and alignment of a corpus (bundled name or path)."""
     from costcalc.corpus import load_corpus
-    from costcalc.languages import name
 
     c = load_corpus(source)
-    missing = c.missing()
-    rows = []
-    for lang in c.languages:
-        docs = c.by_lang[lang]
-        rows.append({"language": lang, "name": name(lang), "documents": len(docs),
-                     "chars": sum(len(t) for t in docs.values()),
-                     "bytes": sum(len(t.encode("utf-8")) for t in docs.values()),
-                     "missing": ", ".join(missing.get(lang, []))})
+    rows = c.language_stats()
     aligned = len(c.aligned(c.languages))
     emit(rows, ["language", "name", "documents", "chars", "bytes", "missing"], fmt,
          footer=[f"Corpus {c.name} ({c.origin}): {len(c.languages)} languages, {len(c.doc_ids)} document ids, "

@@ -17,7 +17,6 @@ claimed for them. Details: costcalc.tokenizers.stream.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import click
 
@@ -25,11 +24,12 @@ from costcalc.cli._options import (
     as_of_option,
     calibrations_option,
     currency_option,
+    errors_option,
     format_option,
     prices_option,
     pricing_dir_option,
 )
-from costcalc.cli._output import emit
+from costcalc.cli._output import emit_listing
 from costcalc.errors import InputError
 
 EXAMPLES = """
@@ -41,21 +41,6 @@ Examples:
   costcalc count legacy.txt -t openai:cl100k_base --errors replace
 """
 
-
-
-def _resolve(tokenizer_names: tuple[str, ...], offerings: tuple[str, ...], as_of: date | None,
-             currency: str | None, pricing_dir: str | None, prices: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """One plan row per -t / -m, in the order given: tokenizer name and, for offerings, the price quote."""
-    plan: list[dict[str, Any]] = [{"tokenizer": name, "offering": None, "quote": None} for name in tokenizer_names]
-    if offerings:
-        from costcalc.prices import load_prices
-
-        book = load_prices(as_of=as_of, path=pricing_dir, overlays=list(prices))
-        for ref in offerings:
-            off = book.lookup(ref)
-            plan.append({"tokenizer": off.tokenizer, "offering": off.ref,
-                         "quote": off.price(as_of=as_of, currency=currency), "price_table": book.version})
-    return plan
 
 
 def _check_stdin() -> bool:
@@ -88,8 +73,7 @@ def _check_stdin() -> bool:
 @currency_option()
 @pricing_dir_option
 @prices_option
-@click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
-              help="Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
+@errors_option("Invalid UTF-8: fail naming the byte offset, or replace with U+FFFD and count.")
 @click.option("-l", "--language", default=None,
               help="Language of the text: closed tokenizers (Claude, Gemini, ...) then use that language's "
                    "calibration instead of the language-agnostic one.")
@@ -99,59 +83,22 @@ def count(file: str, tokenizer_names: tuple[str, ...], offerings: tuple[str, ...
           currency: str | None, pricing_dir: str | None, prices: tuple[str, ...], errors: str,
           language: str | None, calibrations: tuple[str, ...], fmt: str) -> None:
     """Count the tokens of FILE (or stdin, `-`) with each tokenizer, and price it per offering."""
-    from costcalc.calibrate.store import load_set
-    from costcalc.costing import cost_of
-    from costcalc.languages import normalize
-    from costcalc.tokenizers import get_tokenizer
-    from costcalc.tokenizers.backends.family import calibrated
-    from costcalc.tokenizers.stream import count_stream
+    from costcalc.quick import count_text
 
     if not tokenizer_names and not offerings:
         raise click.UsageError("give at least one -t TOKENIZER or -m OFFERING")
-    plan = _resolve(tokenizer_names, offerings, as_of, currency, pricing_dir, prices)
-    names = list(dict.fromkeys(row["tokenizer"] for row in plan))  # each tokenizer counts once
-    language = normalize(language) if language else None
-    cal = load_set(calibrations, pricing_dir)
-    # unknown names fail before any input is read
-    toks = [calibrated(get_tokenizer(n), cal, language) for n in names]
-    source = "<stdin>" if file == "-" else file
-    if file == "-" and _check_stdin():
-        import io
-        import sys
 
-        # Typed text is small; reading it whole ends at the first Ctrl-D (block reads would wait for a second).
-        totals, stats = count_stream(toks, io.BytesIO(sys.stdin.buffer.read()), source, errors)
-    else:
-        with click.open_file(file, "rb") as stream:
-            totals, stats = count_stream(toks, stream, source, errors)
-    by_name = {n: (tok, total) for n, tok, total in zip(names, toks, totals, strict=True)}
+    def open_input():
+        if file == "-" and _check_stdin():
+            import contextlib
+            import io
+            import sys
 
-    rows = []
-    for item in plan:
-        tok, tokens = by_name[item["tokenizer"]]
-        row: dict[str, Any] = {"tokenizer": tok.name, "offering": item["offering"], "tokens": tokens,
-                               "chars": stats.chars, "bytes": stats.bytes, "exact": tok.exact,
-                               "fingerprint": tok.fingerprint,
-                               "calibration": tok.calibration.to_dict() if hasattr(tok, "calibration") else None}
-        quote = item["quote"]
-        if quote is not None:
-            units = stats.chars if quote.entry.unit == "character" else tokens
-            row.update(input_cost=cost_of(quote.input, units), output_cost=cost_of(quote.output, units),
-                       currency=quote.currency, as_of=quote.as_of, price_source=quote.citation_text(),
-                       price_table=item["price_table"])
-        rows.append(row)
+            # Typed text is small; reading it whole ends at the first Ctrl-D (block reads would wait for a second).
+            return contextlib.nullcontext(io.BytesIO(sys.stdin.buffer.read()))
+        return click.open_file(file, "rb")
 
-    columns = ["tokenizer", "tokens", "chars", "bytes", "exact"]
-    if offerings:
-        columns = ["offering", *columns, "input_cost", "output_cost", "currency"]
-    footer = []
-    estimates = sorted({r["tokenizer"] for r in rows if not r["exact"] and not r["calibration"]})
-    if estimates:
-        footer.append(f"estimate: {', '.join(estimates)} - not the model's own tokenizer; counts are approximate.")
-    for name, info in {r["tokenizer"]: r["calibration"] for r in rows if r["calibration"]}.items():
-        footer.append(f"{name}: {info['label']}.")
-    if offerings:
-        version, day = rows[-1]["price_table"], rows[-1]["as_of"]
-        footer.append("input_cost / output_cost: this text billed as input / as output, at each offering's price "
-                      f"in force on {day} (price table {version}).")
-    emit(rows, columns, fmt, footer=footer)
+    result = count_text(open_input, "<stdin>" if file == "-" else file, tokenizers=tokenizer_names,
+                        offerings=offerings, as_of=as_of, currency=currency, pricing_dir=pricing_dir, prices=prices,
+                        errors=errors, language=language, calibrations=calibrations)
+    emit_listing(result, fmt)

@@ -10,9 +10,11 @@ from costcalc.cli._options import (
     as_of_option,
     calibrations_option,
     currency_option,
+    errors_option,
     format_option,
     prices_option,
     pricing_dir_option,
+    workers_option,
 )
 from costcalc.cli._output import emit
 
@@ -32,13 +34,12 @@ from costcalc.cli._output import emit
 @click.option("--scheduler", help="Dask scheduler address (default with --engine dask: a LocalCluster).")
 @click.option("--scheduler-timeout", type=click.FloatRange(0.1, 600), default=10, show_default=True,
               help="Seconds to wait for the Dask scheduler before giving up.")
-@click.option("--workers", type=click.IntRange(1, 256), default=None, help="Processes (default: all cores).")
+@workers_option
 @as_of_option()
 @currency_option(default="USD", help="Report currency (converted at the ECB rate of the as-of date).")
 @click.option("--direction", type=click.Choice(["input", "output"]), default="input", show_default=True,
               help="Price the text as input (prompts) or as output (completions).")
-@click.option("--errors", type=click.Choice(["strict", "replace"]), default="strict", show_default=True,
-              help="Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
+@errors_option("Non-UTF-8 bytes: skip the file (strict) or count with U+FFFD (replace).")
 @click.option("--strict", is_flag=True, help="Fail on the first unreadable file or record instead of skipping it.")
 @click.option("-l", "--language", default=None,
               help="Language of the files: closed tokenizers (Claude, Gemini, ...) use its calibration.")
@@ -65,8 +66,9 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
     from costcalc.cli._progress import ProgressBar
     from costcalc.estimate import estimate as run_estimate
     from costcalc.languages import normalize
+    from costcalc.presets import flagships
 
-    chosen = list(models) or _flagships(as_of, pricing_dir)
+    chosen = list(models) or flagships(as_of, pricing_dir)
     result = run_estimate(paths, chosen, pattern=pattern, jsonl_field=jsonl_field, csv_column=csv_column,
                           sample=sample, seed=seed, engine=engine, scheduler=scheduler,
                           scheduler_timeout=scheduler_timeout, workers=workers, as_of=as_of,
@@ -74,33 +76,5 @@ def estimate(paths: tuple[str, ...], models: tuple[str, ...], pattern: str | Non
                           progress=ProgressBar("Reading", min_chars=50_000_000), pricing_dir=pricing_dir,
                           language=normalize(language) if language else None, calibrations=calibrations,
                           prices=list(prices))
-    t = result.totals
-    rows = [o.to_dict() for o in result.offerings]
-    columns = ["offering", "tokenizer", "exact", "tokens", "cost", "currency"]
-    if sample is not None:
-        columns[4:4] = ["tokens_ci_low", "tokens_ci_high"]
-        columns[-1:-1] = ["cost_ci_low", "cost_ci_high"]
-    footer = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
-              f"{result.provenance['inputs']} file(s); price table {result.provenance['price_table']}, prices as of "
-              f"{result.provenance['as_of']}, billed as {direction}."]
-    if sample is not None:
-        footer.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {sample}, seed {seed}); "
-                      "tokens and cost are estimates with 95 % intervals (ratio estimator on characters)."
-                      + (" Few units were sampled: treat the interval as approximate." if result.approximate_interval
-                         else ""))
-    if not all(o.exact or o.calibration for o in result.offerings):
-        footer.append("exact = no: the vendor's tokenizer is not public; counted with a stand-in (an estimate).")
-    for o in result.offerings:
-        if o.calibration:
-            footer.append(f"{o.offering}: {o.calibration['label']}.")
-    if result.skipped.count:
-        footer.append(f"Skipped {result.skipped.count} unreadable file(s) or record(s), e.g. "
-                      + "; ".join(result.skipped.examples[:3]) + " (--strict to fail instead).")
-    emit(rows, columns, fmt, footer=footer, json_payload=result.to_dict())
+    emit(result.rows(), result.columns, fmt, footer=result.notes(), json_payload=result.to_dict())
 
-
-def _flagships(as_of, pricing_dir) -> list[str]:
-    """The flagships of `report --preset current` on the as-of date."""
-    from costcalc.costing import current_preset
-
-    return [ref for ref, cls in current_preset(as_of, pricing_dir)["classes"].items() if cls == "flagship"]

@@ -7,28 +7,28 @@ from decimal import Decimal
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option, workload_options
-from costcalc.cli._output import emit, format_option
-
-COST_PLACES = Decimal("0.000001")
-PRICE_COLUMNS = ["input", "output", "cached_input", "batch_input", "batch_output"]
-HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input", "currency", "context_window",
-                   "precision", "confidence", "source"]
+from costcalc.cli._options import (
+    as_of_option,
+    corpus_option,
+    currency_option,
+    format_option,
+    pricing_dir_option,
+    workers_option,
+    workload_options,
+)
+from costcalc.cli._output import emit
 
 
 @click.command()
 @click.argument("model")
-@click.option("--as-of", type=DATE, default=None, help="Hosts and prices on this date (default: today).")
+@as_of_option(help="Hosts and prices on this date (default: today).")
 @click.option("--history", is_flag=True, help="Each host's dated prices instead of one date.")
 @click.option("-l", "--language", "languages", multiple=True,
               help="Language of the content (BCP-47, repeatable), or 'all'. Default: en.")
 @workload_options
-@click.option("--currency", type=click.Choice(["USD", "EUR"], case_sensitive=False), default="USD",
-              show_default=True, callback=lambda c, p, v: v.upper(),
-              help="Convert prices at the ECB rate of the as-of date.")
-@click.option("--corpus", default="bundled", show_default=True,
-              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@currency_option(default="USD", help="Convert prices at the ECB rate of the as-of date.")
+@corpus_option
+@workers_option
 @format_option()
 @pricing_dir_option
 def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, ...], direction: str,
@@ -51,34 +51,12 @@ def hosts(model: str, as_of: date | None, history: bool, languages: tuple[str, .
     from costcalc import hosts as lib
 
     if history:
-        rows = lib.host_history(model, pricing_dir=pricing_dir, currency=currency)
-        for row in rows:
-            row["source"] = "; ".join(s.get("title", s["id"]) for s in row["sources"])
-        emit(rows, HISTORY_COLUMNS, fmt, json_payload={"model": model, "history": rows},
-             footer=["Prices per 1M tokens; [from, until): until is the next price or the host's retirement."])
-        return
-    from costcalc.cli._progress import ProgressBar
-    from costcalc.costing import Workload
+        listing = lib.history_listing(model, pricing_dir=pricing_dir, currency=currency)
+    else:
+        from costcalc.cli._progress import ProgressBar
+        from costcalc.cost_model import Workload
 
-    table = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
-                      workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
-                      pricing_dir=pricing_dir, workers=workers, progress=ProgressBar())
-    cost_columns = [f"cost_{lang}" for lang in table.languages]
-    rows = table.rows
-    if fmt != "json":  # readable cells; JSON keeps the exact values
-        rows = [{**row, **{c: row[c].quantize(COST_PLACES) for c in cost_columns},
-                 "source": ", ".join(s["id"] for s in row["sources"])} for row in rows]
-    columns = ["offering", *PRICE_COLUMNS, "context_window", "max_output", "precision", *cost_columns,
-               "effective_from", "confidence", "source"]
-    prov = table.provenance
-    kind = "exact" if table.exact else "estimate"
-    footer = [
-        f"{table.name} ({table.model}): {len(table.rows)} hosts on {table.as_of}, cheapest first for "
-        f"{table.workload}.",
-        f"Prices in {table.currency} per 1M tokens; cost_<language>: {table.currency} per 1M characters of "
-        "English-equivalent content in that language.",
-        f"Tokenizer {table.tokenizer} ({kind}), the same for every host; price table {prov['price_table']}; "
-        f"corpus {prov['corpus']['name']}.",
-    ]
-    footer.append("Sources (ids): see pricing/sources.yaml or --format json for titles, links and dates.")
-    emit(rows, columns, fmt, footer=footer, json_payload=table.to_dict())
+        listing = lib.hosts_of(model, as_of=as_of, languages=list(languages) or ["en"], currency=currency,
+                               workload=Workload(direction, output_ratio, cached_share, batch_share), corpus=corpus,
+                               pricing_dir=pricing_dir, workers=workers, progress=ProgressBar()).listing()
+    emit(listing.rows, listing.columns, fmt, footer=listing.notes, json_payload=listing.payload)

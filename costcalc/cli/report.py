@@ -9,15 +9,18 @@ from pathlib import Path
 import click
 
 from costcalc.cli._options import (
-    DATE,
-    NON_NEGATIVE,
     OUTPUT,
     SHARE,
+    as_of_option,
     calibrations_option,
+    corpus_option,
     currency_option,
     format_option,
+    plot_option,
     prices_option,
     pricing_dir_option,
+    workers_option,
+    workload_options,
 )
 from costcalc.cli._progress import ProgressBar
 
@@ -35,18 +38,13 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @click.option("--preset", default=None, metavar="NAME",
               help="published-2023-12-14: the Dec 2023 Italian comparison (the default); current: today's "
                    "flagships of each provider, in every bundled language. Options override its parts.")
-@click.option("--as-of", type=DATE, default=None, help="Prices in force on this date (default: the preset's).")
+@as_of_option(help="Prices in force on this date (default: the preset's).")
 @currency_option(default="USD", help="Report currency (converted at the ECB rate of the as-of date).")
-@click.option("--direction", type=click.Choice(["input", "output", "mixed"]), default="input", show_default=True,
-              help="Bill the text as input, as output, or as input plus --output-ratio output.")
-@click.option("--output-ratio", type=NON_NEGATIVE, default=Decimal(0),
-              help="With --direction mixed: output tokens per input token, e.g. 0.25.")
-@click.option("--cached-share", type=SHARE, default=Decimal(0), help="Share of input read from cache (0-1).")
+@workload_options
 @click.option("--cache-write-share", type=SHARE, default=Decimal(0),
               help="Share of input written to the prompt cache (0-1; with --cached-share at most 1).")
 @click.option("--cache-ttl", type=click.Choice(["5m", "1h"]), default="5m", show_default=True,
               help="Cache lifetime the writes buy: 5-minute or 1-hour cache-write price.")
-@click.option("--batch-share", type=SHARE, default=Decimal(0), help="Share sent through batch APIs (0-1).")
 @click.option("--prompt-tokens", type=int, default=None, metavar="N",
               help="Typical prompt size in tokens; selects long-context price tiers (default: the base tier).")
 @click.option("--endpoint", type=click.Choice(["global", "regional"]), default="global", show_default=True,
@@ -54,13 +52,12 @@ FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".csv": "csv", ".json": "jso
 @click.option("--genre", "genres", multiple=True, metavar="NAME[=WEIGHT]",
               help="Weight the corpus documents by genre (repeatable; a bare name weighs 1, unnamed genres 0). "
                    "Default: all documents, equal characters. Genres: `costcalc corpus stats`.")
-@click.option("--corpus", default="bundled", show_default=True,
-              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
+@corpus_option
 @format_option(("table", "md", "csv", "json", "html"), default=None)
 @click.option("-o", "--output", type=OUTPUT, default="-", show_default=True,
               help="Write the report here ('-' = stdout); the format follows the suffix unless --format is given.")
-@click.option("--plot", type=OUTPUT, help="Also write a PNG heatmap here (its directory must exist).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Counting processes (default: all cores).")
+@plot_option
+@workers_option
 @calibrations_option
 @pricing_dir_option
 @prices_option
@@ -93,7 +90,8 @@ def report(languages: tuple[str, ...], models: tuple[str, ...], all_hosts: bool,
     """
     from costcalc.cli._options import terminal_or
     from costcalc.cli._output import write_or_print
-    from costcalc.costing import Workload, compare
+    from costcalc.cost_model import Workload
+    from costcalc.costing import compare
     from costcalc.reports import render
 
     if plot is not None and Path(plot).suffix.lower() != ".png":

@@ -7,10 +7,8 @@ from decimal import Decimal
 
 import click
 
-from costcalc.cli._options import DATE, pricing_dir_option, workload_options
-from costcalc.cli._output import emit, format_option
-
-FOUR_PLACES = Decimal("0.0001")
+from costcalc.cli._options import as_of_option, format_option, pricing_dir_option, workload_options
+from costcalc.cli._output import emit_listing
 
 
 @click.command()
@@ -26,7 +24,7 @@ FOUR_PLACES = Decimal("0.0001")
 @click.option("--utilisation", type=Decimal, default=Decimal(1), show_default=True,
               help="Share of paid GPU time spent serving, in (0, 1].")
 @click.option("--tokens-per-month", type=Decimal, default=None, help="Monthly volume to price, in tokens.")
-@click.option("--as-of", type=DATE, default=None, help="GPU and API prices on this date (default: today).")
+@as_of_option(help="GPU and API prices on this date (default: today).")
 @workload_options
 @format_option()
 @pricing_dir_option
@@ -49,46 +47,10 @@ def selfhost(model: str, gpu: str, gpus: int, usd_per_gpu_hour: Decimal | None, 
       costcalc selfhost mistralai/mixtral-8x7b-instruct-v0.1 --gpu h100 --gpus 2 --usd-per-gpu-hour 4 \\
           --prefill-tps 20000 --decode-tps 2000 --tokens-per-month 5e9 --format json
     """
-    from costcalc.costing import Workload
-    from costcalc.selfhost import ASSUMPTIONS, COST_MODEL, break_even, quote
+    from costcalc.cost_model import Workload
+    from costcalc.selfhost import summary
 
-    workload = Workload(direction, output_ratio, cached_share, batch_share)
-    q = quote(model, gpu, gpus, as_of=as_of, usd_per_gpu_hour=usd_per_gpu_hour, prefill_tps=prefill_tps,
-              decode_tps=decode_tps, utilisation=utilisation, pricing_dir=pricing_dir)
-    result = break_even(q, workload, tokens_per_month)
-    payload = {
-        "offering": q.ref, "model": q.model, "gpu": q.gpu, "gpus": q.gpus, "as_of": q.as_of, "currency": "USD",
-        "unit": "per 1M tokens", "input": q.input.quantize(FOUR_PLACES), "output": q.output.quantize(FOUR_PLACES),
-        "usd_per_gpu_hour": q.usd_per_gpu_hour, "prefill_tps": q.prefill_tps, "decode_tps": q.decode_tps,
-        "utilisation": q.utilisation, "tokenizer": q.tokenizer, "workload": workload.describe(),
-        **{k: _rounded(k, v) for k, v in result.items()},
-        "gpu_price": q.provenance["gpu_price"], "throughput": q.provenance["throughput"],
-        "cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS), "hours_per_month": 730,
-    }
-    rows = [{"field": k, "value": v} for k, v in payload.items()
-            if k not in ("gpu_price", "throughput", "assumptions", "cheapest_api_host")]
-    api = result.get("cheapest_api_host")
-    if api:
-        rows.insert(rows.index({"field": "break_even", "value": result["break_even"]}),
-                    {"field": "cheapest_api_host", "value": f"{api['offering']} at "
-                                                            f"{api['usd_per_1m_tokens'].quantize(FOUR_PLACES)} "
-                                                            "USD per 1M tokens"})
-    footer = [f"Assumes: {a}." for a in ASSUMPTIONS]
-    footer.insert(0, f"GPU price: {_describe(q.provenance['gpu_price'])}; throughput: "
-                     f"{_describe(q.provenance['throughput'])}.")
-    emit(rows, ["field", "value"], fmt, footer=footer, json_payload=payload)
-
-
-def _rounded(key: str, value):
-    """Tokens to whole tokens, money to 4 decimal places; the rest as computed."""
-    if not isinstance(value, Decimal):
-        return value
-    return value.quantize(Decimal(1)) if "tokens" in key and "usd" not in key else value.quantize(FOUR_PLACES)
-
-
-def _describe(part: dict) -> str:
-    if "given" in part:
-        return f"given with {part['given']}"
-    cited = "; ".join(s.get("title", s["id"]) for s in part["source"])
-    who = part.get("vendor") or part.get("engine")
-    return f"{who} ({cited})"
+    emit_listing(summary(model, gpu, gpus, Workload(direction, output_ratio, cached_share, batch_share),
+                         as_of=as_of, usd_per_gpu_hour=usd_per_gpu_hour, prefill_tps=prefill_tps,
+                         decode_tps=decode_tps, utilisation=utilisation, tokens_per_month=tokens_per_month,
+                         pricing_dir=pricing_dir), fmt)

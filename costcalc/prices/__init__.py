@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from costcalc.prices.book import Offering, PriceBook, Quote
     from costcalc.prices.loader import check_dir
 
-__all__ = ["Offering", "PriceBook", "Quote", "check_dir", "default_pricing_dir", "load_prices", "parse_date"]
+__all__ = ["Offering", "PriceBook", "Quote", "check_dir", "default_pricing_dir", "load_prices"]
 
 _LAZY = {"Offering": "costcalc.prices.book", "PriceBook": "costcalc.prices.book", "Quote": "costcalc.prices.book",
          "check_dir": "costcalc.prices.loader"}
@@ -33,25 +33,12 @@ def default_pricing_dir() -> Path:
     return data_dir("pricing")
 
 
-def parse_date(value: str | date | None) -> date:
-    """A date from `YYYY-MM-DD` (or a date); None means today."""
-    from costcalc.errors import UsageError
-
-    if value is None:
-        return date.today()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"invalid date {value!r}", "use YYYY-MM-DD, e.g. 2023-12-14") from None
-
-
 def load_prices(as_of: str | date | None = None, path: str | Path | None = None,
                 overlays: Sequence[str | Path] | None = None) -> PriceBook:
     """Load and validate the price tables (default: the bundled ones). `as_of` (default today) is the date
     that lookups use unless they name another. `overlays` are your own provider tables (files or directories)
     merged on top; None reads them from $COSTCALC_PRICES (see costcalc.prices.overlay)."""
+    from costcalc.dates import parse_date
     from costcalc.prices import overlay
     from costcalc.prices.book import PriceBook
     from costcalc.prices.loader import load_tables

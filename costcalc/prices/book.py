@@ -207,9 +207,9 @@ class PriceBook:
         Moving aliases (such as `-latest`) resolve to their target on `as_of` (default: the book's date)."""
         day = as_of or self.as_of
         if ref.startswith("selfhost/"):  # computed from GPU prices and throughput (costcalc.selfhost)
-            from costcalc.selfhost import offering
+            from costcalc.prices.selfhost import virtual_model
 
-            return offering(self, ref, day)
+            return Offering(*virtual_model(self, ref, day), self)
         if ref in self._index:
             return self._resolve(ref, day)
         if "/" not in ref:

@@ -5,21 +5,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from costcalc.errors import PriceTableError, closest
 from costcalc.prices.fx import FxTable, load_fx
 from costcalc.prices.schema import RULE_FIELDS, ProviderTable, Source, SourcesFile
 from costcalc.prices.version import table_files, table_version
-from costcalc.prices.yamlio import line_of, read_yaml
-
-T = TypeVar("T", bound=BaseModel)
+from costcalc.prices.yamlio import duplicate_ids, line_of, read_validated
 
 
 @dataclass(frozen=True)
@@ -31,37 +25,6 @@ class LoadedTables:
     sources: dict[str, Source]
 
 
-def _where(loc: tuple[int | str, ...], table: dict) -> str:
-    """'model 'gpt-4': prices[1].input' from a pydantic location inside a provider file."""
-    parts, i = [], 0
-    if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int):
-        models = table.get("models") or []
-        model_id = models[loc[1]].get("id") if loc[1] < len(models) and isinstance(models[loc[1]], dict) else None
-        parts.append(f"model {model_id!r}" if model_id else f"models[{loc[1]}]")
-        i = 2
-    path = ""
-    for key in loc[i:]:
-        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
-    return ": ".join([*parts, path] if path else parts)
-
-
-def _validation_problems(path: Path, data: object, node, err: ValidationError) -> list[str]:
-    problems = []
-    for e in err.errors(include_url=False):
-        loc = tuple(e["loc"])
-        line = line_of(node, loc)
-        where = _where(loc, data if isinstance(data, dict) else {})
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r}; remove it or check its spelling (see pricing/schema.json)"
-        elif e["type"] == "missing":
-            msg = f"missing required field {loc[-1]!r}"
-        elif "input" in e and e["type"] not in ("model_type",) and not isinstance(e["input"], dict | list):
-            msg = f"{msg} (got {e['input']!r})"
-        problems.append(f"{path}{':' + str(line) if line else ''}: {where + ': ' if where else ''}{msg}")
-    return problems
-
-
 @dataclass(frozen=True)
 class _File:
     path: Path
@@ -71,31 +34,6 @@ class _File:
     def at(self, *loc: int | str) -> str:
         line = line_of(self.node, loc)  # type: ignore[arg-type]
         return f"{self.path}:{line}" if line else str(self.path)
-
-
-def read_validated(path: Path, schema: type[T]) -> tuple[T | None, object, list[str]]:
-    """A YAML file parsed and validated against a schema: (the model or None, the node tree, problems with
-    file:line). Every data file of pricing/ is read this way."""
-    try:
-        data, node = read_yaml(path)
-    except PriceTableError as e:
-        return None, None, [str(e)]
-    try:
-        return schema.model_validate(data), node, []
-    except ValidationError as e:
-        return None, node, _validation_problems(path, data, node, e)
-
-
-def duplicate_ids(path: Path, node: object, section: str, ids: Sequence[str], what: str) -> list[str]:
-    """One problem, with file:line, for every id listed again in `section`."""
-    seen: set[str] = set()
-    problems = []
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            problems.append(f"{path}:{line_of(node, (section, i, 'id'))}: {what} {ident!r} is listed twice; "
-                            "keep one entry")
-        seen.add(ident)
-    return problems
 
 
 def _read_provider(path: Path) -> tuple[_File | None, list[str]]:
@@ -272,7 +210,7 @@ def _check(root: Path) -> tuple[list[tuple[Path, ProviderTable]], FxTable | None
             loaded.append(parsed)
     problems += _cross_checks(loaded, fx, sources)
     problems += _calibration_problems(root, sources)
-    from costcalc.hosts import check_models
+    from costcalc.prices.models import check_models
 
     problems += check_models(root, [(f.path, f.table) for f in loaded])
     return [(f.path, f.table) for f in loaded], fx, sources or {}, problems

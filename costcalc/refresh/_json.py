@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from costcalc.refresh.errors import FormatError
+from costcalc.errors import FormatError
 
 
 def _no_constants(name: str) -> Any:

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import yaml
 
+from costcalc.errors import ApplyError
 from costcalc.prices.schema import ProviderTable
 from costcalc.prices.yamlio import DecimalLoader
-from costcalc.refresh.errors import ApplyError
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from costcalc.numbers import percent_change
 from costcalc.prices.fx import FxTable
 from costcalc.prices.schema import Model, PriceEntry, ProviderTable
 from costcalc.refresh.model import PRICE_FIELDS, Normalised, Observed
@@ -47,9 +48,7 @@ class Finding:
     def pct(self, name: str) -> Decimal | None:
         old = (self.current or {}).get(name)
         new = (self.proposed or {}).get(name)
-        if old is None or new is None or old == 0:
-            return None
-        return ((new - old) / old * 100).quantize(Decimal("0.1"))
+        return percent_change(old, new)
 
 
 @dataclass

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
-from costcalc.refresh.errors import FormatError
+from costcalc.errors import FormatError
 from costcalc.refresh.model import Normalised
 
 NAME = "ecb"

@@ -12,8 +12,8 @@ import dataclasses
 from datetime import date
 from typing import Any
 
+from costcalc.errors import FormatError, RefreshError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.errors import FormatError, RefreshError
 from costcalc.refresh.model import NewModel, Normalised, Observed, tidy
 
 NAME = "genai-prices"

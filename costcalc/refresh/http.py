@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from costcalc.refresh.errors import FetchError, UnsafeURLError
+from costcalc.errors import FetchError, UnsafeURLError
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _CHUNK = 64 * 1024

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from costcalc.errors import FormatError, RefreshError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.errors import FormatError, RefreshError
 from costcalc.refresh.model import NewModel, Normalised, Observed, per_million
 
 NAME = "litellm"

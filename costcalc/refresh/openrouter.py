@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from costcalc.errors import FormatError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.errors import FormatError
 from costcalc.refresh.model import Normalised, Observed, per_million
 
 NAME = "openrouter"

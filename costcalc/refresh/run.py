@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from costcalc.errors import CostcalcError
+from costcalc.errors import ApplyError, CostcalcError, RefreshError
 from costcalc.refresh import txn
 from costcalc.refresh.apply import (
     NewEntry,
@@ -22,7 +22,6 @@ from costcalc.refresh.apply import (
     check_append_only,
 )
 from costcalc.refresh.diff import ACTIONABLE, Finding, FxFinding, diff_fx, diff_offerings
-from costcalc.refresh.errors import ApplyError, RefreshError
 from costcalc.refresh.http import HttpSettings, check_url, fetch
 from costcalc.refresh.model import PRICE_FIELDS, Normalised
 from costcalc.refresh.sourcemap import load_source_map

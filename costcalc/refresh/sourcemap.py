@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from costcalc.errors import RefreshError
 from costcalc.prices.yamlio import read_yaml
-from costcalc.refresh.errors import RefreshError
 
 PRICE_SOURCES = ("litellm", "openrouter", "genai-prices")
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from costcalc._atomic import write_atomic
-from costcalc.refresh.errors import ApplyError
+from costcalc.errors import ApplyError
 
 TXN_DIR = ".refresh-txn"
 _PAUSE_ENV = "COSTCALC_REFRESH_PAUSE_AT"  # test hook: "staged", "committed" or "renamed-N"

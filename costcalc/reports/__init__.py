@@ -9,20 +9,21 @@ from typing import TYPE_CHECKING, Protocol
 from costcalc.errors import UsageError
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 class Reporter(Protocol):
     def render(self, matrix: CostMatrix) -> str: ...
 
 
-FORMATS = {"md": "markdown", "csv": "csv_report", "json": "json_report", "html": "page"}
+FORMATS = {"md": "costcalc.reports.markdown", "csv": "costcalc.reports.csv_report",
+           "json": "costcalc.reports.json_report", "html": "costcalc.reports.page"}
 
 
 def reporter(fmt: str) -> Reporter:
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format {fmt!r}", f"choose one of {', '.join(FORMATS)}")
-    return importlib.import_module(f"costcalc.reports.{FORMATS[fmt]}")
+    return importlib.import_module(FORMATS[fmt])
 
 
 def render(matrix: CostMatrix, fmt: str) -> str:

@@ -11,7 +11,15 @@ from costcalc.numbers import money, ratio_text
 __all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers the same way
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
+
+# What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
+DEFINITIONS = {
+    "cost": "what the content costs on an offering: per 1M characters of English-equivalent text, in the report "
+            "currency, under the stated workload",
+    "ratio": "cost(offering) / cost(base) for the same content: below 1 the offering is cheaper than the base",
+    "premium": "tokens(language) / tokens(reference language) with the same tokenizer, over the same documents",
+}
 
 
 def inverse(ratio: float) -> float:
@@ -26,9 +34,8 @@ def ratio_header(matrix: CostMatrix) -> str:
 
 def label(matrix: CostMatrix, ref: str) -> str:
     """'Llama 2 Chat 70B on Amazon Bedrock' style display name; estimates say so."""
-    info = matrix.provenance["offerings"][ref]
-    estimate = "" if matrix.provenance["tokenizers"][info["tokenizer"]]["exact"] else " (estimate)"
-    return f"{info['name']} on {info['provider']}{estimate}"
+    info = matrix.source(ref)
+    return f"{info.name} on {info.provider}{'' if matrix.exact(ref) else ' (estimate)'}"
 
 
 def tokenizer_kind(tok: dict[str, Any]) -> str:
@@ -48,7 +55,7 @@ def summary(matrix: CostMatrix, language: str) -> str:
     published comparison: "Mistral Medium costs 0.33x of Claude 2", i.e. 1 / ratio)."""
     base = matrix.base
     others = [o for o in matrix.offerings if o != base]
-    parts = [f"{ratio_text(inverse(matrix.row(language, o)['ratio']))} of {label(matrix, o)}" for o in others]
+    parts = [f"{ratio_text(inverse(matrix.row(language, o).ratio))} of {label(matrix, o)}" for o in others]
     what = matrix.provenance["workload"]
     lead = (f"{language_name(language)} text, billed as {what}, costs on {label(matrix, base)} about "
             if others else f"{language_name(language)} text on {label(matrix, base)}")
@@ -63,25 +70,25 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
         return []
     lang = matrix.languages[0]
     prov = matrix.provenance
-    base_info = prov["offerings"][matrix.base]
+    base_price = matrix.source(matrix.base).price
     rows = []
     for ref, published in matrix.published.items():
-        ratio = matrix.row(lang, ref)["ratio"]
+        ratio = matrix.row(lang, ref).ratio
         ours = inverse(ratio)  # in the published reading: cost(base) / cost(offering)
-        info = prov["offerings"][ref]
+        info = matrix.source(ref)
+        price = info.price
         reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
-        if base_info["fx_rate"] is not None:
-            reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_info['fx_rate']} "
-                           f"({base_info['fx_date']})")
-        if not prov["tokenizers"][info["tokenizer"]]["exact"]:
-            reasons.append(f"estimate: tokenizer not public, counted with {info['tokenizer']}")
-        if info["confidence"] != "high":
-            price = f"{info['billed_input']}/{info['billed_output']}"
-            reasons.append(f"price entry ({info['confidence']} confidence): {price} from {info['source']}"
-                           + (f"; {info['note']}" if info["note"] else ""))
+        if base_price.fx_rate is not None:
+            reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_price.fx_rate} "
+                           f"({base_price.fx_date})")
+        if not matrix.exact(ref):
+            reasons.append(f"estimate: tokenizer not public, counted with {info.tokenizer}")
+        if price.confidence != "high":
+            reasons.append(f"price entry ({price.confidence} confidence): {price.billed_input}/{price.billed_output} "
+                           f"from {price.source}" + (f"; {price.note}" if price.note else ""))
         rows.append({"offering": ref, "reading": f"cost of {matrix.base} / cost of {ref}, as published",
                      "published": published, "ours": ours, "ratio": ratio,
-                     "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref)["exact"],
+                     "difference_pct": (ours / published - 1) * 100, "exact": matrix.row(lang, ref).exact,
                      "reasons": reasons})
     return rows
 
@@ -115,7 +122,7 @@ def many_summary(matrix: CostMatrix) -> str:
     """Plain words for a many-language report: which offering is cheapest where, and the spread of each."""
     from collections import Counter
 
-    cheapest = Counter(min(matrix.offerings, key=lambda o: matrix.row(lang, o)["cost"]) for lang in matrix.languages)
+    cheapest = Counter(min(matrix.offerings, key=lambda o: matrix.row(lang, o).cost) for lang in matrix.languages)
     wins = ", ".join(f"{label(matrix, o)} in {n}" for o, n in cheapest.most_common())
     return (f"Across {len(matrix.languages)} languages, billed as {matrix.provenance['workload']} with prices as of "
             f"{matrix.provenance['as_of']} in {matrix.provenance['currency']}, the cheapest offering is {wins}. "
@@ -125,7 +132,7 @@ def many_summary(matrix: CostMatrix) -> str:
 def overview(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the languages x offerings table of ratios cost(offering) / cost(base)."""
     header = ["language", *(o.split("/")[-1] for o in matrix.offerings)]
-    rows = [[language_name(lang), *(ratio_text(matrix.row(lang, o)["ratio"]) for o in matrix.offerings)]
+    rows = [[language_name(lang), *(ratio_text(matrix.row(lang, o).ratio) for o in matrix.offerings)]
             for lang in matrix.languages]
     return header, rows
 
@@ -140,12 +147,12 @@ def compact(n: int) -> str:
 def context_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     """Languages x offerings with a context window: characters of the language the window holds, and the
     share of the content English would fit. Empty when no offering has a context window."""
-    refs = [o for o in matrix.offerings if matrix.row(matrix.languages[0], o)["context_window"]]
+    refs = [o for o in matrix.offerings if matrix.row(matrix.languages[0], o).context_window]
     if not refs:
         return [], []
-    header = ["language", *(f"{o.split('/')[-1]} ({compact(matrix.row(matrix.languages[0], o)['context_window'])}"
+    header = ["language", *(f"{o.split('/')[-1]} ({compact(matrix.row(matrix.languages[0], o).context_window)}"
                             " tokens)" for o in refs)]
-    rows = [[language_name(lang), *(f"{compact(r['context_chars'])} chars ({r['context_vs_en']:.2f}x en)"
+    rows = [[language_name(lang), *(f"{compact(r.context_chars)} chars ({r.context_vs_en:.2f}x en)"
                                     for o in refs for r in [matrix.row(lang, o)])] for lang in matrix.languages]
     return header, rows
 
@@ -157,25 +164,20 @@ CONTEXT_LEGEND = ("Characters of each language a context window holds (window / 
 def genre_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     """Languages x genres: the premium over English under the base offering's tokenizer, per corpus document."""
     base = matrix.base
-    rows_by = {(r["language"], r["genre"]): r for r in matrix.genre_rows if r["offering"] == base}
+    rows_by = {(r.language, r.genre): r for r in matrix.genre_rows if r.offering == base}
     genres = list(matrix.provenance.get("genres") or {})
     header = ["language", *genres]
-    rows = [[language_name(lang), *(f"{rows_by[(lang, g)]['premium']:.2f}" if (lang, g) in rows_by else ""
+    rows = [[language_name(lang), *(f"{rows_by[(lang, g)].premium:.2f}" if (lang, g) in rows_by else ""
                                     for g in genres)] for lang in matrix.languages]
     return header, rows
 
 
-def caveats(matrix: CostMatrix) -> list[dict[str, Any]]:
-    """The report's caveats (price fallbacks, estimates, low confidence, FX age, dates, options without effect)."""
-    return list(matrix.provenance.get("caveats") or [])
-
-
 def caveat_lines(matrix: CostMatrix) -> list[str]:
     """One sentence per caveat, naming the offering it concerns; every format prints these."""
-    return [(f"{label(matrix, c['offering'])}: " if c["offering"] else "") + c["text"].rstrip(".") + "."
-            for c in caveats(matrix)]
+    return [(f"{label(matrix, c.offering)}: " if c.offering else "") + c.text.rstrip(".") + "."
+            for c in matrix.caveats]
 
 
 def row_notes(matrix: CostMatrix, ref: str) -> str:
     """The caveats that apply to one offering's figures (its own and the report-wide ones), for a notes column."""
-    return "; ".join(c["text"] for c in caveats(matrix) if c["offering"] in (None, ref))
+    return "; ".join(c.text for c in matrix.caveats if c.offering in (None, ref))

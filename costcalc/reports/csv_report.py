@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from costcalc.reports.common import money, preset_note, row_notes
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 COLUMNS = ["language", "offering", "base", "ratio", "exact", "tokenizer", "tokens", "tokens_per_1m_chars",
            "premium", "unit", "input_price", "output_price", "currency", "cost", "confidence",
@@ -26,14 +27,14 @@ def render(matrix: CostMatrix) -> str:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rel in matrix.relative_rows:
-        row = {**matrix.row(rel["language"], rel["offering"]), **rel}
-        info = prov["offerings"][row["offering"]]
-        row.update(effective_from=info["effective_from"], source=info["source"], price_table=prov["price_table"],
+        r = matrix.row(rel.language, rel.offering)
+        price = matrix.source(r.offering).price
+        row = {**asdict(r), **asdict(rel)}  # the ratio row's `exact`: both sides counted exactly
+        row.update(effective_from=price.effective_from, source=price.source, price_table=prov["price_table"],
                    as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"], genre=prov["genre"],
-                   context_vs_en="" if row["context_vs_en"] is None else f"{row['context_vs_en']:.6f}",
-                   ratio=f"{row['ratio']:.6f}", tokens_per_1m_chars=f"{row['tokens_per_1m_chars']:.1f}",
-                   premium=f"{row['premium']:.6f}", cost=money(row["cost"]), input_price=money(row["input_price"]),
-                   output_price=money(row["output_price"]), preset=preset,
-                   notes=row_notes(matrix, row["offering"]))
+                   context_vs_en="" if r.context_vs_en is None else f"{r.context_vs_en:.6f}",
+                   ratio=f"{rel.ratio:.6f}", tokens_per_1m_chars=f"{r.tokens_per_1m_chars:.1f}",
+                   premium=f"{r.premium:.6f}", cost=money(r.cost), input_price=money(r.input_price),
+                   output_price=money(r.output_price), preset=preset, notes=row_notes(matrix, r.offering))
         writer.writerow(row)
     return buf.getvalue()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from costcalc.costing import DEFINITIONS
 from costcalc.jsonable import dumps
-from costcalc.reports.common import caveats, published_rows
+from costcalc.reports.common import DEFINITIONS, published_rows
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 
 def render(matrix: CostMatrix) -> str:
@@ -17,7 +16,7 @@ def render(matrix: CostMatrix) -> str:
         "report": "costcalc relative cost",
         "preset": matrix.provenance.get("preset"),
         "definitions": DEFINITIONS,
-        "caveats": caveats(matrix),
+        "caveats": matrix.caveats,
         "base": matrix.base,
         "languages": matrix.languages,
         "offerings": matrix.offerings,

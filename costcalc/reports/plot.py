@@ -19,7 +19,7 @@ from costcalc.errors import MissingDependencyError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix
 
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 
@@ -113,8 +113,7 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
 
     prov = matrix.provenance
     short = {o: o.split("/")[-1] for o in matrix.offerings}
-    estimates = {short[o] for o in matrix.offerings
-                 if not prov["tokenizers"][prov["offerings"][o]["tokenizer"]]["exact"]}
+    estimates = {short[o] for o in matrix.offerings if not matrix.exact(o)}
     header = prov.get("preset") or {}
     lead = f"{header['heading']}: " if header.get("name") else ""
     if len(matrix.languages) == 1:
@@ -124,7 +123,7 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
                  f"({prov['currency']})")
         marked_rows, marked_columns = estimates, estimates
     else:
-        rows = {(r["language"], r["offering"]): r["ratio"] for r in matrix.relative_rows}
+        rows = {(r.language, r.offering): r.ratio for r in matrix.relative_rows}
         import pandas as pd
 
         grid = pd.DataFrame([[rows[(lang, o)] for o in matrix.offerings] for lang in matrix.languages],

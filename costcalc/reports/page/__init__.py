@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from costcalc.jsonable import plain
 from costcalc.languages import name as language_name
 from costcalc.reports.common import title
+from costcalc.reports.skeleton import Block, Bullets, Heading, Paragraph, blocks, provenance_lines
 
 if TYPE_CHECKING:
-    from costcalc.costing import CostMatrix
+    from costcalc.matrix import CostMatrix, PriceSource
 
 
 def _asset(name: str) -> str:
@@ -33,17 +34,14 @@ def _tokenizer_label(tokenizer: str, exact: bool) -> str:
     return f"estimate: the vendor's tokenizer is not public; counted with {tokenizer}"
 
 
-def _price_fields(info: dict[str, Any]) -> dict[str, Any]:
+def _price_fields(p: PriceSource) -> dict[str, Any]:
     """The parts of an offering the page reprices when another as-of date is chosen (costing.price_info)."""
     return {
-        "unit": info["unit"], "prices": info.get("prices") or {"input": info["input"], "output": info["output"]},
-        "tiers": info.get("tiers") or [], "derived": info.get("derived") or {},
-        "batch_factor": info.get("batch_factor"), "regional_uplift": info.get("regional_uplift"),
-        "effective_from": info["effective_from"],
-        "billed_currency": info["billed_currency"], "billed_input": info["billed_input"],
-        "billed_output": info["billed_output"], "fx_rate": info["fx_rate"], "fx_date": info["fx_date"],
-        "source": info["source"], "sources": info.get("sources") or [],
-        "confidence": info["confidence"], "note": info["note"],
+        "unit": p.unit, "prices": p.prices or {"input": p.input, "output": p.output}, "tiers": p.tiers,
+        "derived": p.derived, "batch_factor": p.batch_factor, "regional_uplift": p.regional_uplift,
+        "effective_from": p.effective_from, "billed_currency": p.billed_currency, "billed_input": p.billed_input,
+        "billed_output": p.billed_output, "fx_rate": p.fx_rate, "fx_date": p.fx_date, "source": p.source,
+        "sources": p.sources, "confidence": p.confidence, "note": p.note,
     }
 
 
@@ -65,14 +63,14 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
     prov = matrix.provenance
     offerings = []
     for ref in matrix.offerings:
-        info = prov["offerings"][ref]
-        tok = prov["tokenizers"][info["tokenizer"]]
+        info = matrix.source(ref)
+        tok = prov["tokenizers"][info.tokenizer]
         offerings.append({
-            "ref": ref, "name": info["name"], "provider": info["provider"], "provider_id": ref.split("/")[0],
-            "tokenizer": info["tokenizer"], "exact": tok["exact"],
-            "counting": _tokenizer_label(info["tokenizer"], tok["exact"]),
+            "ref": ref, "name": info.name, "provider": info.provider, "provider_id": ref.split("/")[0],
+            "tokenizer": info.tokenizer, "exact": tok["exact"],
+            "counting": _tokenizer_label(info.tokenizer, tok["exact"]),
             "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
-            "fingerprint": tok["fingerprint"], "context_window": info.get("context_window"), **_price_fields(info),
+            "fingerprint": tok["fingerprint"], "context_window": info.context_window, **_price_fields(info.price),
         })
     languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))
     return {
@@ -113,17 +111,53 @@ def _script_json(data: dict[str, Any]) -> str:
     return json.dumps(plain(data), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+def _static_html(parts: list[Block]) -> str:
+    """Skeleton blocks as plain HTML."""
+    out = []
+    for block in parts:
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Bullets):
+            out.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in block.items) + "</ul>")
+        else:
+            head = "".join(f"<th>{escape(h)}</th>" for h in block.header)
+            body = "".join("<tr>" + "".join(f'<td class="num">{escape(c)}</td>' if a == "r" else f"<td>{escape(c)}</td>"
+                                            for c, a in zip(row, block.align, strict=True)) + "</tr>"
+                           for row in block.rows)
+            out.append(f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+    return "\n".join(out)
+
+
+def _static_report(matrix: CostMatrix) -> str:
+    """The report's skeleton for a reader without JavaScript: every section but the title, the preset note, the
+    caveats and the sources, which the page shows in its own HTML."""
+    from costcalc.reports.common import preset_note
+
+    kept, skipping = [], False
+    for block in blocks(matrix)[1:]:
+        if isinstance(block, Heading):
+            skipping = block.text in ("Caveats", "Where the numbers come from")
+        if not skipping and block != Paragraph(preset_note(matrix)):
+            kept.append(block)
+    return _static_html(kept)
+
+
 def render(matrix: CostMatrix) -> str:
     data = page_data(matrix)
     heading = escape(data["title"])
-    # The caveats are in the HTML itself, so a reader without JavaScript (or a printout) still has them.
+    # The caveats and sources are in the HTML itself, so a reader without JavaScript (or a printout) still has
+    # them; the script redraws the sources for the as-of date chosen in the page.
     caveats = "".join(f"<li>{escape(c)}</li>" for c in data["caveats"])
+    sources = "".join(f"<li>{escape(line)}</li>" for line in provenance_lines(matrix))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         f"<title>{heading}</title><style>{_asset('page.css')}</style></head>\n<body>\n"
         + _asset("page.html").replace("{{heading}}", heading).replace("{{caveats}}", caveats)
-        .replace("{{caveats_hidden}}", "" if caveats else " hidden")
+        .replace("{{caveats_hidden}}", "" if caveats else " hidden").replace("{{sources}}", sources)
+        .replace("{{static_report}}", _static_report(matrix))
         + f"\n<script type=\"application/json\" id=\"costcalc-data\">{_script_json(data)}</script>\n"
         f"<script>{_asset('page.js')}</script>\n</body></html>\n"
     )

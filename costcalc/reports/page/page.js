@@ -731,7 +731,8 @@
     for (const o of OFF.values()) {
       if (o.unpriced) { items.push(li(`${o.ref}: ${o.unpriced}.`)); continue; }
       items.push(li(`${o.ref}: ${o.billed_input}/${o.billed_output} ${o.billed_currency} per 1M ${o.unit}s from ` +
-        `${o.effective_from}${o.fx_rate ? `, converted at ${o.fx_rate} (${o.fx_date})` : ""}; source: `,
+        `${o.effective_from}${o.fx_rate ? `; ${o.prices.input}/${o.prices.output} ${D.currency} at ${o.fx_rate} ` +
+        `(${o.fx_date})` : ""}; source: `,
       ...citations(o), ` (confidence ${o.confidence}). Counting: ${o.counting}.`));
     }
     $("sources").replaceChildren(...items);

@@ -58,10 +58,10 @@ def rank_file(ranks: dict[bytes, int]) -> bytes:
 def _splintr_pattern(splintr, pattern: str) -> str:
     """splintr's regex engine has no possessive quantifiers; tiktoken's cl100k regex uses them. splintr ships the
     same regexes without them (equivalent here: the code-point sweep in tests/test_fastcount.py checks it)."""
-    from costcalc.tokenizers.backends import tiktoken_bpe as tb
+    from costcalc.tokenizers.backends import patterns as p
 
-    own = {tb.CL100K_PATTERN: splintr.CL100K_BASE_PATTERN, tb.O200K_PATTERN: splintr.O200K_BASE_PATTERN,
-           tb.LLAMA3_PATTERN: splintr.LLAMA3_PATTERN}
+    own = {p.CL100K_PATTERN: splintr.CL100K_BASE_PATTERN, p.O200K_PATTERN: splintr.O200K_BASE_PATTERN,
+           p.LLAMA3_PATTERN: splintr.LLAMA3_PATTERN}
     return own.get(pattern, pattern)
 
 
