@@ -152,13 +152,21 @@ def _from_layout(root: Path, name: str, origin: str | None = None) -> Corpus:
 
 
 def _manifest_genres(root: Path) -> tuple[tuple[str, str], ...]:
-    manifest = root / "manifest.yaml"
-    if not manifest.is_file():
+    path = root / "manifest.yaml"
+    if not path.is_file():
         return ()
-    import yaml
+    from costcalc.corpus_manifest import CorpusManifest
+    from costcalc.errors import PriceTableError
+    from costcalc.prices.yamlio import read_validated
 
-    documents = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get("documents") or {}
-    return tuple((str(k), str(v)) for k, v in documents.items()) if isinstance(documents, dict) else ()
+    try:
+        manifest, _, problems = read_validated(path, CorpusManifest)
+    except PriceTableError as e:  # unreadable or malformed YAML
+        manifest, problems = None, [str(e)]
+    if manifest is None:
+        raise InputError(problems[0], "fix it as the bundled set's manifest.yaml shows, or remove it: it only "
+                                      "names each document's genre")
+    return tuple(manifest.documents.items())
 
 
 def _line_file_lang(path: Path) -> str:

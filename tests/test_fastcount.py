@@ -120,7 +120,7 @@ def reference_only(monkeypatch):
 def test_without_the_fast_package_tiktoken_counts_and_says_so(reference_only):
     tok = tiktoken_bpe.load_openai("cl100k_base")
     assert tok._counter is None
-    assert tok.fingerprint == assets.entry("openai:cl100k_base")["sha256"]
+    assert tok.fingerprint == assets.entry("openai:cl100k_base").sha256
     info = {i.name: i.to_dict() for i in list_tokenizers()}["openai:cl100k_base"]
     assert (info["backend"], info["counts_with"]) == ("tiktoken", "tiktoken")
     texts = differential.multilingual()
@@ -131,7 +131,7 @@ def test_switched_off_by_environment(monkeypatch):
     monkeypatch.setenv(fastcount.DISABLE_ENV, "0")
     tok = tiktoken_bpe.load_llama("llama-3")
     assert tok._counter is None
-    assert tok.fingerprint == assets.entry("meta:llama-3")["sha256"]
+    assert tok.fingerprint == assets.entry("meta:llama-3").sha256
 
 
 def test_tokenizers_list_names_the_counting_library():

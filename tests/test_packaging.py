@@ -64,3 +64,25 @@ def test_atomic_writes_keep_file_modes_and_fail_cleanly(tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         write_atomic(blocker / "sub" / "out.md", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "new.md", "table.yaml"]
+
+
+def test_min_versions_file_pins_every_runtime_dependency_to_its_lower_bound():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    root = Path(__file__).resolve().parents[1]
+    declared = {}
+    for line in tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]:
+        req = Requirement(line)
+        lower = [s.version for s in req.specifier if s.operator == ">="]
+        assert len(lower) == 1, f"{req.name} needs exactly one >= bound (a tested minimum)"
+        declared[canonicalize_name(req.name)] = Version(lower[0])
+    pinned = {}
+    for line in (root / ".ci" / "min-versions.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[canonicalize_name(name)] = Version(version)
+    assert pinned == declared

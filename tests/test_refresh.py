@@ -6,15 +6,15 @@ exit code. Tables are a copy of the bundled pricing/ in tmp_path; payloads are s
 
 from __future__ import annotations
 
+import email.utils
 import json
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,7 +31,6 @@ from costcalc.refresh.http import HttpSettings, fetch
 from costcalc.refresh.sourcemap import load_source_map
 
 DATA = Path(__file__).parent / "data" / "refresh"
-TODAY = date.today()
 FAST = ["--retries", "2", "--backoff", "0", "--timeout", "2"]
 # Run the CLI in a subprocess whether or not the lead has registered `refresh` in the prices group yet.
 CLI = ("import sys; from costcalc.cli import cli; from costcalc.cli.prices import prices; "
@@ -108,6 +107,12 @@ def server():
 # ---------------------------------------------------------------- tables and payloads
 
 @pytest.fixture
+def today() -> date:
+    """The run date of one test, read once: the refresh is told it (--run-date), so a run across midnight agrees."""
+    return date.today()
+
+
+@pytest.fixture
 def tables(tmp_path: Path) -> Path:
     root = tmp_path / "pricing"
     shutil.copytree(default_pricing_dir(), root, ignore=shutil.ignore_patterns(".*"))
@@ -118,14 +123,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def current(root: Path) -> dict[str, object]:
+def current(root: Path, today: date) -> dict[str, object]:
     """Our offering ref -> the entry in force today, for refs the copy can compare (USD, per token)."""
-    book = load_prices(as_of=TODAY, path=root)
+    book = load_prices(as_of=today, path=root)
     out = {}
     for off in book.offerings:
-        later = any(e.from_ > TODAY for e in off.model.prices)
-        if off.is_priced(TODAY) and not later:
-            entry = off.entry(TODAY)
+        later = any(e.from_ > today for e in off.model.prices)
+        if off.is_priced(today) and not later:
+            entry = off.entry(today)
             if entry.currency == "USD" and entry.unit == "token":
                 out[off.ref] = entry
     return out
@@ -135,10 +140,10 @@ def _per_token(value: Decimal) -> float:
     return float(value / 1_000_000)
 
 
-def litellm_payload(root: Path, change: dict[str, dict[str, object]] | None = None) -> dict:
+def litellm_payload(root: Path, today: date, change: dict[str, dict[str, object]] | None = None) -> dict:
     """The litellm fixture with every mapped price set to the table's, then `change` ({key: {field: value}})."""
     data = json.loads((DATA / "litellm-1.109.1-trimmed.json").read_text())
-    entries = current(root)
+    entries = current(root, today)
     for ref, key in load_source_map(root / "source-map.yaml").for_source("litellm").items():
         if key not in data:
             continue
@@ -157,9 +162,9 @@ def litellm_payload(root: Path, change: dict[str, dict[str, object]] | None = No
     return data
 
 
-def genai_payload(root: Path, change: dict[str, dict[str, object]] | None = None) -> list:
+def genai_payload(root: Path, today: date, change: dict[str, dict[str, object]] | None = None) -> list:
     data = json.loads((DATA / "genai-prices-data.json").read_text())
-    entries = current(root)
+    entries = current(root, today)
     by_id = {f"{p['id']}:{m['id']}": m for p in data for m in p["models"]}
     for ref, upstream in load_source_map(root / "source-map.yaml").for_source("genai-prices").items():
         if upstream in by_id and ref in entries:
@@ -183,10 +188,10 @@ def ecb_payload(root: Path, days_after: int = 3, rate: str | None = None) -> byt
     return text.replace("2026-11-20", day.isoformat()).replace("rate='1.1172'", f"rate='{rate or last_rate}'").encode()
 
 
-def pick(root: Path, source: str, confidence: str, also: str | None = None) -> tuple[str, str, object]:
+def pick(root: Path, today: date, source: str, confidence: str, also: str | None = None) -> tuple[str, str, object]:
     """A mapped offering (ref, upstream id, entry) with the given confidence and an input and output price;
     with `also`, one that source maps too."""
-    entries = current(root)
+    entries = current(root, today)
     source_map = load_source_map(root / "source-map.yaml")
     other = source_map.for_source(also) if also else None
     for ref, upstream in sorted(source_map.for_source(source).items()):
@@ -209,21 +214,21 @@ def run(run, monkeypatch):
     return run
 
 
-def refresh(run, root: Path, *args: str):
-    return run("prices", "refresh", "--pricing-dir", str(root), *FAST, *args)
+def refresh(run, root: Path, today: date, *args: str):
+    return run("prices", "refresh", "--pricing-dir", str(root), *FAST, "--run-date", today.isoformat(), *args)
 
 
 # ---------------------------------------------------------------- the happy path
 
-def test_apply_appends_exactly_the_changed_entry(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "medium")
+def test_apply_appends_exactly_the_changed_entry(run, server, tables, today):
+    ref, key, entry = pick(tables, today, "litellm", "medium")
     new_input = entry.input * Decimal("1.1")
-    url = server.serve("/prices.json", body(litellm_payload(tables, {key: {"input_cost_per_token":
+    url = server.serve("/prices.json", body(litellm_payload(tables, today, {key: {"input_cost_per_token":
                                                                            _per_token(new_input)}})))
     before = snapshot(tables)
     provider_file = f"providers/{ref.split('/')[0]}.yaml"
 
-    result = refresh(run, tables, "--source", "litellm", "--url", url, "--apply")
+    result = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply")
     assert result.exit_code == 3, result.output
     assert ref in result.stdout and "repriced" in result.stdout
 
@@ -232,13 +237,13 @@ def test_apply_appends_exactly_the_changed_entry(run, server, tables):
     assert changed == {provider_file, "sources.yaml", "VERSION", "CHANGELOG.md"}
     # The new entry cites a source defined once in sources.yaml: the URL fetched, on the run date.
     added_source = after["sources.yaml"].decode().removeprefix(before["sources.yaml"].decode())
-    assert added_source == (f"  - id: litellm-refresh-{TODAY}\n    title: \"litellm model_prices_and_context_window"
+    assert added_source == (f"  - id: litellm-refresh-{today}\n    title: \"litellm model_prices_and_context_window"
                             f".json, fetched by costcalc prices refresh\"\n    publisher: BerriAI\n    url: \"{url}\"\n"
-                            f"    retrieved: {TODAY}\n")
+                            f"    retrieved: {today}\n")
     old_lines = before[provider_file].decode().splitlines()
     new_lines = after[provider_file].decode().splitlines()
     added = [line for line in new_lines if line not in old_lines or line.strip().startswith("checked:")]
-    assert any(f"from: {TODAY}" in line for line in added)
+    assert any(f"from: {today}" in line for line in added)
     assert any(line.strip() == f"input: {format(new_input.normalize(), 'f')}" for line in added)
     assert len(new_lines) == len(old_lines) + 8  # one entry: from, currency, 3 prices, source, confidence, note
     # History intact: the old file's lines, apart from the model's checked date, are all still there in order.
@@ -246,32 +251,32 @@ def test_apply_appends_exactly_the_changed_entry(run, server, tables):
     assert all(any(line == n for n in it) for line in old_lines if not line.strip().startswith("checked:"))
 
     model = next(m for m in load_prices(path=tables).lookup(ref).model.prices[-1:])
-    assert (model.from_, model.input, model.confidence) == (TODAY, new_input.normalize(), "medium")
-    assert model.source == [f"litellm-refresh-{TODAY}"]
-    assert load_prices(path=tables).lookup(ref).model.checked == TODAY
-    assert after["VERSION"].decode().strip().startswith(TODAY.strftime("%Y.%m.%d"))
+    assert (model.from_, model.input, model.confidence) == (today, new_input.normalize(), "medium")
+    assert model.source == [f"litellm-refresh-{today}"]
+    assert load_prices(path=tables).lookup(ref).model.checked == today
+    assert after["VERSION"].decode().strip().startswith(today.strftime("%Y.%m.%d"))
     assert ref in after["CHANGELOG.md"].decode()
     assert run("prices", "validate", str(tables)).exit_code == 0
 
-    again = refresh(run, tables, "--source", "litellm", "--url", url, "--apply")
+    again = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply")
     assert again.exit_code == 0, again.output
     assert snapshot(tables) == after
 
 
-def test_second_change_same_day_bumps_version_suffix(run, server, tables):
-    (tables / "VERSION").write_text(TODAY.strftime("%Y.%m.%d") + "\n")
-    _, key, entry = pick(tables, "litellm", "medium")
-    url = server.serve("/p.json", body(litellm_payload(tables, {key: {"output_cost_per_token":
+def test_second_change_same_day_bumps_version_suffix(run, server, tables, today):
+    (tables / "VERSION").write_text(today.strftime("%Y.%m.%d") + "\n")
+    _, key, entry = pick(tables, today, "litellm", "medium")
+    url = server.serve("/p.json", body(litellm_payload(tables, today, {key: {"output_cost_per_token":
                                                                       _per_token(entry.output * 2)}})))
-    assert refresh(run, tables, "--source", "litellm", "--url", url, "--apply").exit_code == 3
-    assert (tables / "VERSION").read_text().strip() == TODAY.strftime("%Y.%m.%d") + ".1"
+    assert refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply").exit_code == 3
+    assert (tables / "VERSION").read_text().strip() == today.strftime("%Y.%m.%d") + ".1"
 
 
-def test_no_change_exits_0_and_writes_nothing(run, server, tables):
+def test_no_change_exits_0_and_writes_nothing(run, server, tables, today):
     before = snapshot(tables)
-    urls = [server.serve("/l.json", body(litellm_payload(tables))),
-            server.serve("/g.json", body(genai_payload(tables)))]
-    result = refresh(run, tables, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
+    urls = [server.serve("/l.json", body(litellm_payload(tables, today))),
+            server.serve("/g.json", body(genai_payload(tables, today)))]
+    result = refresh(run, tables, today, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
                      "--url", urls[1], "--apply")
     assert result.exit_code == 0, result.output
     assert snapshot(tables) == before
@@ -279,41 +284,43 @@ def test_no_change_exits_0_and_writes_nothing(run, server, tables):
 
 # ---------------------------------------------------------------- the rules
 
-def test_single_source_never_overrides_confidence_high(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "high")
-    url = server.serve("/p.json", body(litellm_payload(tables, {key: {"input_cost_per_token":
+def test_single_source_never_overrides_confidence_high(run, server, tables, today):
+    ref, key, entry = pick(tables, today, "litellm", "high")
+    url = server.serve("/p.json", body(litellm_payload(tables, today, {key: {"input_cost_per_token":
                                                                       _per_token(entry.input * 2)}})))
     before = snapshot(tables)
-    result = refresh(run, tables, "--source", "litellm", "--url", url, "--apply", "--format", "json")
+    result = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply", "--format", "json")
     assert result.exit_code == 3
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["offering"] == ref)
     assert finding["status"] == "discrepancy" and "confidence high" in finding["reason"]
     assert snapshot(tables) == before
 
 
-def test_two_agreeing_sources_override_high_with_medium_citing_both(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "high", also="genai-prices")
+def test_two_agreeing_sources_override_high_with_medium_citing_both(run, server, tables, today):
+    ref, key, entry = pick(tables, today, "litellm", "high", also="genai-prices")
     upstream = load_source_map(tables / "source-map.yaml").for_source("genai-prices").get(ref)
     assert upstream, f"{ref} should be mapped in genai-prices too"
     new = entry.input * Decimal("1.2")
-    urls = [server.serve("/l.json", body(litellm_payload(tables, {key: {"input_cost_per_token": _per_token(new)}}))),
-            server.serve("/g.json", body(genai_payload(tables, {upstream: {"input_mtok": float(new)}})))]
-    result = refresh(run, tables, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
+    urls = [server.serve("/l.json", body(litellm_payload(tables, today,
+                                                         {key: {"input_cost_per_token": _per_token(new)}}))),
+            server.serve("/g.json", body(genai_payload(tables, today, {upstream: {"input_mtok": float(new)}})))]
+    result = refresh(run, tables, today, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
                      "--url", urls[1], "--apply")
     assert result.exit_code == 3, result.output
     last = load_prices(path=tables).lookup(ref).model.prices[-1]
-    assert (last.from_, last.input, last.confidence) == (TODAY, new.normalize(), "medium")
-    assert last.source == [f"litellm-refresh-{TODAY}", f"genai-prices-refresh-{TODAY}"]
+    assert (last.from_, last.input, last.confidence) == (today, new.normalize(), "medium")
+    assert last.source == [f"litellm-refresh-{today}", f"genai-prices-refresh-{today}"]
 
 
-def test_disagreeing_sources_are_a_discrepancy(run, server, tables):
-    ref, key, entry = pick(tables, "litellm", "medium", also="genai-prices")
+def test_disagreeing_sources_are_a_discrepancy(run, server, tables, today):
+    ref, key, entry = pick(tables, today, "litellm", "medium", also="genai-prices")
     upstream = load_source_map(tables / "source-map.yaml").for_source("genai-prices")[ref]
-    urls = [server.serve("/l.json", body(litellm_payload(tables, {key: {"input_cost_per_token":
+    urls = [server.serve("/l.json", body(litellm_payload(tables, today, {key: {"input_cost_per_token":
                                                                         _per_token(entry.input * 2)}}))),
-            server.serve("/g.json", body(genai_payload(tables, {upstream: {"input_mtok": float(entry.input * 3)}})))]
+            server.serve("/g.json", body(genai_payload(tables, today,
+                                                       {upstream: {"input_mtok": float(entry.input * 3)}})))]
     before = snapshot(tables)
-    result = refresh(run, tables, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
+    result = refresh(run, tables, today, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
                      "--url", urls[1], "--apply", "--format", "json")
     assert result.exit_code == 3
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["offering"] == ref)
@@ -323,62 +330,62 @@ def test_disagreeing_sources_are_a_discrepancy(run, server, tables):
 
 @pytest.mark.parametrize("factor, accepted", [(Decimal(10), True), (Decimal("0.1"), True), (Decimal(0), True),
                                               (Decimal(-1), False)])
-def test_absurd_values_are_quarantined(run, server, tables, factor, accepted):
-    _, key, entry = pick(tables, "litellm", "medium")
-    url = server.serve("/p.json", body(litellm_payload(tables, {key: {"input_cost_per_token":
+def test_absurd_values_are_quarantined(run, server, tables, factor, accepted, today):
+    _, key, entry = pick(tables, today, "litellm", "medium")
+    url = server.serve("/p.json", body(litellm_payload(tables, today, {key: {"input_cost_per_token":
                                                                       _per_token(entry.input * factor)}})))
     before = snapshot(tables)
-    result = refresh(run, tables, "--source", "litellm", "--url", url, "--apply")
+    result = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply")
     assert result.exit_code == 3
     assert "quarantined" in result.stdout and "suspicious" in result.stdout
     assert snapshot(tables) == before
-    forced = refresh(run, tables, "--source", "litellm", "--url", url, "--apply", "--accept-large-changes")
+    forced = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply", "--accept-large-changes")
     assert forced.exit_code == 3
     assert (snapshot(tables) != before) is accepted
 
 
-def test_new_and_gone_upstream_are_report_only(run, server, tables):
-    data = litellm_payload(tables)
-    ref, key, _ = pick(tables, "litellm", "medium")
+def test_new_and_gone_upstream_are_report_only(run, server, tables, today):
+    data = litellm_payload(tables, today)
+    ref, key, _ = pick(tables, today, "litellm", "medium")
     del data[key]
     url = server.serve("/p.json", body(data))
     report = tables.parent / "report.md"
-    result = refresh(run, tables, "--source", "litellm", "--url", url, "--apply", "--report", str(report))
+    result = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply", "--report", str(report))
     assert result.exit_code == 0, result.output
     assert "gone" in result.stdout and ref in result.stdout
     text = report.read_text()
     assert ref in text and "gpt-4o-mini-2024-07-18" in text  # an unmapped upstream model, listed as new
 
 
-def test_openrouter_source_and_json_output(run, server, tables):
+def test_openrouter_source_and_json_output(run, server, tables, today):
     data = json.loads((DATA / "openrouter-models.json").read_text())
-    ref, model_id, entry = pick(tables, "openrouter", "medium")
+    ref, model_id, entry = pick(tables, today, "openrouter", "medium")
     for m in data["data"]:
         if m["id"] == model_id:
             m["pricing"]["prompt"] = str(entry.input * Decimal("1.5") / 1_000_000)
     url = server.serve("/api/v1/models", body(data))
-    result = refresh(run, tables, "--source", "openrouter", "--url", url, "--format", "json")
+    result = refresh(run, tables, today, "--source", "openrouter", "--url", url, "--format", "json")
     payload = json.loads(result.stdout)
     finding = next(f for f in payload["findings"] if f["offering"] == ref)
     assert finding["observed"]["openrouter"]["input"] == float(entry.input * Decimal("1.5"))
     assert payload["sources"][0]["ok"] is True
 
 
-def test_ecb_appends_new_rates_textually(run, server, tables):
+def test_ecb_appends_new_rates_textually(run, server, tables, today):
     url = server.serve("/eurofxref-daily.xml", ecb_payload(tables))
     before = (tables / "fx.yaml").read_text()
-    result = refresh(run, tables, "--source", "ecb", "--url", url, "--apply")
+    result = refresh(run, tables, today, "--source", "ecb", "--url", url, "--apply")
     assert result.exit_code == 3, result.output
     after = (tables / "fx.yaml").read_text()
     assert after.startswith(before) and after.count("\n") == before.count("\n") + 1
     assert run("prices", "validate", str(tables)).exit_code == 0
-    assert refresh(run, tables, "--source", "ecb", "--url", url, "--apply").exit_code == 0
+    assert refresh(run, tables, today, "--source", "ecb", "--url", url, "--apply").exit_code == 0
 
 
-def test_ecb_absurd_rate_is_quarantined(run, server, tables):
+def test_ecb_absurd_rate_is_quarantined(run, server, tables, today):
     url = server.serve("/x.xml", ecb_payload(tables, rate="11.5"))
     before = snapshot(tables)
-    result = refresh(run, tables, "--source", "ecb", "--url", url, "--apply")
+    result = refresh(run, tables, today, "--source", "ecb", "--url", url, "--apply")
     assert result.exit_code == 3 and "quarantined" in result.stdout
     assert snapshot(tables) == before
 
@@ -413,22 +420,22 @@ def test_source_faults_leave_tables_untouched(run, server, tables, responses, me
     assert snapshot(tables) == before
 
 
-def test_ecb_faults(run, server, tables):
+def test_ecb_faults(run, server, tables, today):
     before = snapshot(tables)
     for payload, message in [(b"<Cube><Cube time='2026-1", "truncated XML"), (HTML, "HTML"),
                              (b"<?xml version='1.0'?><root/>", "format changed")]:
         url = server.serve("/e.xml", payload)
-        result = refresh(run, tables, "--source", "ecb", "--url", url, "--apply")
+        result = refresh(run, tables, today, "--source", "ecb", "--url", url, "--apply")
         assert result.exit_code == 1 and message in result.stderr, result.output
     assert snapshot(tables) == before
 
 
-def test_one_failing_source_does_not_stop_the_others(run, server, tables):
-    ref, key, entry = pick(tables, "genai-prices", "medium")
+def test_one_failing_source_does_not_stop_the_others(run, server, tables, today):
+    ref, key, entry = pick(tables, today, "genai-prices", "medium")
     new = entry.output + 1
     urls = [server.serve("/l.json", {"status": 503}),
-            server.serve("/g.json", body(genai_payload(tables, {key: {"output_mtok": float(new)}})))]
-    result = refresh(run, tables, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
+            server.serve("/g.json", body(genai_payload(tables, today, {key: {"output_mtok": float(new)}})))]
+    result = refresh(run, tables, today, "--source", "litellm", "--url", urls[0], "--source", "genai-prices",
                      "--url", urls[1], "--apply")
     assert result.exit_code == 1
     assert "Error: litellm: HTTP 503" in result.stderr
@@ -436,19 +443,49 @@ def test_one_failing_source_does_not_stop_the_others(run, server, tables):
     assert load_prices(path=tables).lookup(ref).model.prices[-1].output == new
 
 
-def test_429_with_retry_after_is_retried(server, tables):
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """The waits between attempts, recorded instead of slept (urllib3's Retry sleeps with time.sleep)."""
+    import urllib3.util.retry
+
+    recorded: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", recorded.append)
+    return recorded
+
+
+def test_429_with_retry_after_is_retried(server, waits):
     url = server.serve("/p.json", {"status": 429, "headers": {"Retry-After": "7"}}, b"{}")
-    waits: list[float] = []
-    assert fetch(url, HttpSettings(retries=2, backoff=0.5, sleep=waits.append)) == b"{}"
+    assert fetch(url, HttpSettings(retries=2, backoff=0.5)) == b"{}"
     assert waits == [7.0] and server.hits["/p.json"] == 2
 
 
-def test_backoff_doubles_and_is_capped(server):
+def test_retry_after_as_a_date_is_honoured_and_capped(server, waits):
+    in_an_hour = email.utils.format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+    url = server.serve("/p.json", {"status": 503, "headers": {"Retry-After": in_an_hour}}, b"{}")
+    assert fetch(url, HttpSettings(retries=1, max_wait=90)) == b"{}"
+    assert waits == [90] and server.hits["/p.json"] == 2
+
+
+def test_backoff_doubles_and_is_capped(server, waits):
     url = server.serve("/p.json", {"status": 503})
-    waits: list[float] = []
-    with pytest.raises(FetchError, match=r"HTTP 503.*after 4 attempt"):
-        fetch(url, HttpSettings(retries=3, backoff=1, max_wait=3, sleep=waits.append))
-    assert waits == [1, 2, 3]
+    with pytest.raises(FetchError, match=r"HTTP 503 Service Unavailable from .* after 5 attempt"):
+        fetch(url, HttpSettings(retries=4, backoff=1, max_wait=5))
+    assert waits == [2, 4, 5] and server.hits["/p.json"] == 5  # urllib3: the first retry at once
+
+
+def test_size_cap_declared_and_streamed(server):
+    declared = server.serve("/d.json", {"body": b"{}", "length": 2001})
+    with pytest.raises(FetchError, match="announces 2,001 bytes, over the 2,000-byte cap"):
+        fetch(declared, HttpSettings(retries=0, max_bytes=2000))
+    streamed = server.serve("/s.json", {"mode": "stream"})
+    with pytest.raises(FetchError, match="sent more bytes, over the 2,000-byte cap"):
+        fetch(streamed, HttpSettings(retries=0, max_bytes=2000))
+
+
+@pytest.mark.parametrize("url", ["http://example.com/prices.json", "ftp://127.0.0.1/prices.json"])
+def test_non_https_is_refused_before_any_request(url):
+    with pytest.raises(UnsafeURLError, match="only https"):
+        fetch(url, HttpSettings(retries=0))
 
 
 def test_redirect_to_plain_http_elsewhere_is_refused(server):
@@ -457,42 +494,50 @@ def test_redirect_to_plain_http_elsewhere_is_refused(server):
         fetch(url, HttpSettings(retries=0))
 
 
-def test_usage_errors(run, tables):
-    result = refresh(run, tables, "--source", "litellm", "--url", "http://example.com/prices.json")
+def test_redirect_to_loopback_is_followed(server):
+    target = server.serve("/prices.json", b"{}")
+    url = server.serve("/r", {"status": 301, "headers": {"Location": target}})
+    assert fetch(url, HttpSettings(retries=0)) == b"{}"
+
+
+def test_usage_errors(run, tables, today):
+    result = refresh(run, tables, today, "--source", "litellm", "--url", "http://example.com/prices.json")
     assert result.exit_code == 2 and "https" in result.output
-    result = refresh(run, tables, "--url", "https://example.com/prices.json")
+    result = refresh(run, tables, today, "--url", "https://example.com/prices.json")
     assert result.exit_code == 2 and "--source" in result.output
 
 
-def test_invalid_tables_are_refused(run, server, tables):
-    url = server.serve("/p.json", body(litellm_payload(tables)))
+def test_invalid_tables_are_refused(run, server, tables, today):
+    url = server.serve("/p.json", body(litellm_payload(tables, today)))
     (tables / "providers" / "openai.yaml").write_text("provider: openai\nmodels: 3\n")
     before = snapshot(tables)
-    result = refresh(run, tables, "--source", "litellm", "--url", url, "--apply")
+    result = refresh(run, tables, today, "--source", "litellm", "--url", url, "--apply")
     assert result.exit_code == 1 and "invalid before the refresh" in result.stderr
     assert snapshot(tables) == before
 
 
 # ---------------------------------------------------------------- processes: lock and SIGKILL
 
-def _spawn(root: Path, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CLI, "prices", "refresh", "--pricing-dir", str(root), *FAST, *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+def _spawn(root: Path, today: date, args: list[str], pause_at: tuple[str, Path] | None = None) -> subprocess.Popen:
+    """`prices refresh` in its own process; with `pause_at` (step, signal file) it stops there to be killed."""
+    program = [str(Path(__file__).parent / "crash_refresh.py"), *map(str, pause_at)] if pause_at else ["-c", CLI]
+    return subprocess.Popen([sys.executable, *program, "prices", "refresh", "--pricing-dir", str(root), *FAST,
+                             "--run-date", today.isoformat(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _multi_change(server: Server, root: Path) -> list[str]:
+def _multi_change(server: Server, root: Path, today: date) -> list[str]:
     """Changes in two provider files plus a new FX rate: five files renamed on apply."""
     changes = {}
-    for _, key, entry in pick_two_providers(root):
+    for _, key, entry in pick_two_providers(root, today):
         changes[key] = {"input_cost_per_token": _per_token(entry.input * Decimal("1.1"))}
-    return ["--source", "litellm", "--url", server.serve("/l.json", body(litellm_payload(root, changes))),
+    return ["--source", "litellm", "--url", server.serve("/l.json", body(litellm_payload(root, today, changes))),
             "--source", "ecb", "--url", server.serve("/e.xml", ecb_payload(root)), "--apply"]
 
 
-def pick_two_providers(root: Path) -> list[tuple[str, str, object]]:
+def pick_two_providers(root: Path, today: date) -> list[tuple[str, str, object]]:
     """One litellm-mapped offering in each of two provider files whose entry in force is not `high` (a single
     source may reprice it)."""
-    entries = current(root)
+    entries = current(root, today)
     picked: dict[str, tuple[str, str, object]] = {}
     for ref, key in sorted(load_source_map(root / "source-map.yaml").for_source("litellm").items()):
         e = entries.get(ref)
@@ -502,9 +547,9 @@ def pick_two_providers(root: Path) -> list[tuple[str, str, object]]:
     return list(picked.values())[:2]
 
 
-def test_two_concurrent_runs_apply_once(server, tables):
-    args = _multi_change(server, tables)
-    procs = [_spawn(tables, args) for _ in range(2)]
+def test_two_concurrent_runs_apply_once(server, tables, today):
+    args = _multi_change(server, tables, today)
+    procs = [_spawn(tables, today, args) for _ in range(2)]
     codes = sorted(p.wait(timeout=120) for p in procs)
     for p in procs:
         p.stdout.close()
@@ -513,24 +558,24 @@ def test_two_concurrent_runs_apply_once(server, tables):
     assert not txn.pending(tables)
     _, _, problems = check_dir(tables)
     assert problems == []
-    assert (tables / "CHANGELOG.md").read_text().count(f"(refresh of {TODAY})") == 1
+    assert (tables / "CHANGELOG.md").read_text().count(f"(refresh of {today})") == 1
 
 
 @pytest.mark.parametrize("pause_at, outcome", [("staged", "old"), ("committed", "new"), ("renamed-1", "new"),
                                                ("renamed-3", "new")])
-def test_sigkill_mid_apply_leaves_old_or_new_state(server, tables, tmp_path, pause_at, outcome):
-    args = _multi_change(server, tables)
+def test_sigkill_mid_apply_leaves_old_or_new_state(server, tables, tmp_path, pause_at, outcome, today):
+    args = _multi_change(server, tables, today)
     old = snapshot(tables)
     reference = tmp_path / "reference"
     shutil.copytree(tables, reference)
-    assert subprocess.run([sys.executable, "-c", CLI, "prices", "refresh", "--pricing-dir", str(reference),
-                           *FAST, *args], capture_output=True).returncode == 3
+    reference_run = _spawn(reference, today, args)
+    reference_run.communicate()
+    assert reference_run.returncode == 3
     new = snapshot(reference)
     assert len([k for k in new if old.get(k) != new[k]]) == 6
 
     signal_file = tmp_path / "paused"
-    proc = _spawn(tables, args, {"COSTCALC_REFRESH_PAUSE_AT": pause_at,
-                                 "COSTCALC_REFRESH_PAUSE_SIGNAL": str(signal_file)})
+    proc = _spawn(tables, today, args, (pause_at, signal_file))
     deadline = time.monotonic() + 60
     while not signal_file.exists():
         assert proc.poll() is None, proc.communicate()

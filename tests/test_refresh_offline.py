@@ -14,25 +14,26 @@ import yaml
 
 from costcalc.prices import load_prices
 from costcalc.prices.schema import Model
-from tests.test_refresh import DATA, TODAY, genai_payload, litellm_payload, pick, refresh, tables  # noqa: F401
+from tests.test_refresh import DATA, genai_payload, litellm_payload, pick, refresh, tables, today  # noqa: F401
 
 
-def test_genai_prices_from_a_local_file_applies_and_cites_it(run, tables, tmp_path):  # noqa: F811
-    ref, upstream, entry = pick(tables, "genai-prices", "medium")
+def test_genai_prices_from_a_local_file_applies_and_cites_it(run, tables, tmp_path, today):  # noqa: F811
+    ref, upstream, entry = pick(tables, today, "genai-prices", "medium")
     new = entry.input * Decimal("1.2")
     data = tmp_path / "data.json"
-    data.write_text(json.dumps(genai_payload(tables, {upstream: {"input_mtok": float(new)}})))
-    result = refresh(run, tables, "--source", "genai-prices", "--input", str(data), "--apply", "--format", "json")
+    data.write_text(json.dumps(genai_payload(tables, today, {upstream: {"input_mtok": float(new)}})))
+    result = refresh(run, tables, today, "--source", "genai-prices", "--input", str(data), "--apply",
+                     "--format", "json")
     assert result.exit_code == 3, result.output
     payload = json.loads(result.stdout)
     assert payload["sources"][0]["url"] == str(data) and payload["sources"][0]["ok"]
-    book = load_prices(as_of=TODAY, path=tables)
+    book = load_prices(as_of=today, path=tables)
     last = book.lookup(ref).model.prices[-1]
-    assert (last.from_, last.input) == (TODAY, new.normalize())
+    assert (last.from_, last.input) == (today, new.normalize())
     (sid,) = last.source
     cited = book.sources[sid]
     assert cited.url == "https://github.com/pydantic/genai-prices/blob/main/prices/data.json"
-    assert "a local copy (data.json, sha256 " in cited.title and cited.retrieved == TODAY
+    assert "a local copy (data.json, sha256 " in cited.title and cited.retrieved == today
 
 
 def _fake_dist(site: Path, dist: str, version: str, files: dict[str, str]) -> None:
@@ -100,16 +101,17 @@ def site(tmp_path, monkeypatch):
         del sys.modules[name]
 
 
-def test_from_package_reads_the_installed_genai_prices(run, tables, site):  # noqa: F811
-    ref, upstream, entry = pick(tables, "genai-prices", "medium")
+def test_from_package_reads_the_installed_genai_prices(run, tables, site, today):  # noqa: F811
+    ref, upstream, entry = pick(tables, today, "genai-prices", "medium")
     provider, _, model = upstream.partition(":")
     new = entry.input * 2
     module = GENAI_DATA.format(provider=provider, model=model, old=entry.input, new=new, output=entry.output)
     _fake_dist(site, "genai-prices", "9.9.9", {"genai_prices/__init__.py": "", "genai_prices/data.py": module})
     report = site.parent / "refresh.md"
-    result = refresh(run, tables, "--source", "genai-prices", "--from-package", "--apply", "--report", str(report))
+    result = refresh(run, tables, today, "--source", "genai-prices", "--from-package", "--apply",
+                     "--report", str(report))
     assert result.exit_code == 3, result.output
-    book = load_prices(as_of=TODAY, path=tables)
+    book = load_prices(as_of=today, path=tables)
     last = book.lookup(ref).model.prices[-1]
     assert (last.input, last.source) == (new.normalize(), ["genai-prices-9.9.9"])
     cited = book.sources["genai-prices-9.9.9"]
@@ -119,42 +121,42 @@ def test_from_package_reads_the_installed_genai_prices(run, tables, site):  # no
     assert f"#   \"{provider if provider != 'aws' else 'aws-bedrock'}/brand-new-model\": " in text
 
 
-def test_from_package_reads_litellm_without_importing_it(run, tables, site):  # noqa: F811
-    ref, key, entry = pick(tables, "litellm", "medium")
-    data = litellm_payload(tables, {key: {"output_cost_per_token": float(entry.output * 3 / 1_000_000)}})
+def test_from_package_reads_litellm_without_importing_it(run, tables, site, today):  # noqa: F811
+    ref, key, entry = pick(tables, today, "litellm", "medium")
+    data = litellm_payload(tables, today, {key: {"output_cost_per_token": float(entry.output * 3 / 1_000_000)}})
     _fake_dist(site, "litellm", "1.200.0", {"litellm/__init__.py": "raise ImportError('never imported')\n",
                                             "litellm/model_prices_and_context_window_backup.json": json.dumps(data)})
-    result = refresh(run, tables, "--source", "litellm", "--from-package", "--format", "json")
+    result = refresh(run, tables, today, "--source", "litellm", "--from-package", "--format", "json")
     assert result.exit_code == 3, result.output
     payload = json.loads(result.stdout)
     assert payload["sources"][0]["citation"]["id"] == "litellm-1.200.0"
     assert {f["offering"]: f["status"] for f in payload["findings"]}[ref] == "repriced"
 
 
-def test_a_missing_package_is_one_clear_error(run, tables, site):  # noqa: F811
-    result = refresh(run, tables, "--source", "genai-prices", "--from-package")
+def test_a_missing_package_is_one_clear_error(run, tables, site, today):  # noqa: F811
+    result = refresh(run, tables, today, "--source", "genai-prices", "--from-package")
     assert result.exit_code == 1
     assert "genai-prices is not installed, so its data cannot be read (pip install genai-prices, or pass " \
            "--input FILE" in result.stderr
 
 
-def test_input_needs_a_source_at_its_position(run, tables, tmp_path):  # noqa: F811
+def test_input_needs_a_source_at_its_position(run, tables, tmp_path, today):  # noqa: F811
     data = tmp_path / "d.json"
     data.write_text("[]")
-    result = refresh(run, tables, "--input", str(data))
+    result = refresh(run, tables, today, "--input", str(data))
     assert result.exit_code == 2 and "each --url or --input needs a --source at the same position" in result.stderr
 
 
-def test_new_upstream_models_get_a_stanza_that_validates(run, tables, tmp_path):  # noqa: F811
+def test_new_upstream_models_get_a_stanza_that_validates(run, tables, tmp_path, today):  # noqa: F811
     data = tmp_path / "litellm.json"
-    data.write_text(json.dumps(litellm_payload(tables)))
-    result = refresh(run, tables, "--source", "litellm", "--input", str(data), "--format", "json")
+    data.write_text(json.dumps(litellm_payload(tables, today)))
+    result = refresh(run, tables, today, "--source", "litellm", "--input", str(data), "--format", "json")
     payload = json.loads(result.stdout)
     new = {n["upstream_id"]: n for n in payload["new_upstream"]}
     mini = new["gpt-4o-mini-2024-07-18"]
     assert (mini["provider"], mini["model_id"]) == ("openai", "gpt-4o-mini-2024-07-18")
     item = yaml.safe_load(mini["stanza"])[0]
-    assert item["prices"][0] == {"from": TODAY, "from_basis": "first-seen", "currency": "USD", "input": 0.15,
+    assert item["prices"][0] == {"from": today, "from_basis": "first-seen", "currency": "USD", "input": 0.15,
                                  "output": 0.6, "cached_input": 0.075, "batch_input": 0.075, "batch_output": 0.3,
                                  "source": [payload["sources"][0]["citation"]["id"]], "confidence": "medium"}
     assert (item["context_window"], item["max_output"], item["tokenizer"]) == (128000, 16384, "openai:o200k_base")

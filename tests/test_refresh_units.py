@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from costcalc.errors import ApplyError, FormatError, UnsafeURLError
+from costcalc.errors import ApplyError, CostcalcError, FormatError, UnsafeURLError
 from costcalc.prices.schema import ProviderTable
 from costcalc.prices.yamlio import read_yaml
 from costcalc.refresh import ecb, genai_prices, litellm, openrouter, txn
@@ -18,10 +19,11 @@ from costcalc.refresh.apply import (
     add_changelog_section,
     append_fx_rates,
     append_price_entries,
+    append_sources,
     bump_version,
     check_append_only,
 )
-from costcalc.refresh.http import check_url, retry_after
+from costcalc.refresh.http import check_url
 
 DATA = Path(__file__).parent / "data" / "refresh"
 D = Decimal
@@ -38,14 +40,6 @@ def test_allowed_urls(url):
 def test_refused_urls(url):
     with pytest.raises(UnsafeURLError, match="only https"):
         check_url(url)
-
-
-def test_retry_after_forms():
-    now = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
-    assert retry_after("5") == 5.0
-    assert retry_after("Sun, 22 Nov 2026 12:00:30 GMT", now) == 30.0
-    assert retry_after("Sun, 22 Nov 2026 11:00:00 GMT", now) == 0.0
-    assert retry_after("soon") is None and retry_after(None) is None
 
 
 @pytest.mark.parametrize("current, expected", [("2026.11.21", "2026.11.22"), ("2026.11.22", "2026.11.22.1"),
@@ -210,3 +204,61 @@ def test_recover_rolls_back_uncommitted_and_forward_committed(tmp_path):
     with pytest.raises(ApplyError, match="changed since"):
         txn.recover(root)
     assert (root / "a.txt").read_text() == "new a" and txn.pending(root)  # left for a person to resolve
+
+
+def test_one_source_registry():
+    from costcalc.refresh.sources import NAMES, PRICE_SOURCES, SOURCES, source
+
+    assert NAMES == ("litellm", "openrouter", "genai-prices", "ecb") and "ecb" not in PRICE_SOURCES
+    for name, entry in SOURCES.items():
+        module = entry.module
+        assert name == module.NAME and module.DEFAULT_URL.startswith("https://")
+        assert hasattr(module, "read_package") == entry.packaged
+    with pytest.raises(CostcalcError, match="unknown source 'nope'"):
+        source("nope")
+
+
+def _gold(name: str, actual: str) -> None:
+    gold = Path(__file__).parent / "gold" / name
+    if os.environ.get("COSTCALC_REGOLD"):
+        gold.write_text(actual, encoding="utf-8")
+    assert actual == gold.read_text(encoding="utf-8"), f"{name} differs (regenerate: COSTCALC_REGOLD=1 pytest)"
+
+
+def _comments(text: str) -> list[str]:
+    return [line[line.index("#"):] for line in text.splitlines() if "#" in line and "://" not in line]
+
+
+def test_append_with_comments_matches_gold_and_validates(tmp_path):
+    old = (DATA / "append-input.yaml").read_text(encoding="utf-8")
+    note = 'Appended by `costcalc prices refresh`; the source says: "x" changed.'
+    entries = [NewEntry("big", (("from", date(2026, 11, 22)), ("currency", "USD"), ("input", D("0.75")),
+                                ("output", D("1.5000")), ("source", ["a-source"]), ("confidence", "medium"),
+                                ("note", note))),
+               _entry("small", "0.2")]
+    new = append_price_entries(old, entries, date(2026, 11, 22), "append-input.yaml")
+    _gold("refresh-append.yaml", new)
+    # Every old line is still there, in order (the two `checked:` dates aside), and so is every comment.
+    it = iter(new.splitlines())
+    assert all(any(line == n for n in it) for line in old.splitlines() if "checked:" not in line)
+    assert _comments(new) == _comments(old)
+    (tmp_path / "old.yaml").write_text(old)
+    (tmp_path / "new.yaml").write_text(new)
+    before = ProviderTable.model_validate(read_yaml(tmp_path / "old.yaml")[0])
+    after = ProviderTable.model_validate(read_yaml(tmp_path / "new.yaml")[0])
+    check_append_only(before, after, {"big": 1, "small": 1}, "t")
+    assert after.models[0].prices[-1].note == note and after.models[0].prices[-1].output == D("1.5")
+    assert [m.checked for m in after.models] == [date(2026, 11, 22)] * 2
+
+
+def test_sources_and_fx_appends_keep_trailing_comments_below():
+    old = (DATA / "append-sources.yaml").read_text(encoding="utf-8")
+    citation = {"id": "litellm-refresh-2026-11-22", "title": "litellm, fetched by costcalc prices refresh",
+                "publisher": "BerriAI", "url": "http://127.0.0.1:8000/p.json", "retrieved": date(2026, 11, 22)}
+    new = append_sources(old, [citation], "sources.yaml")
+    assert new == old.removesuffix("# end\n") + (
+        '  - id: litellm-refresh-2026-11-22\n    title: "litellm, fetched by costcalc prices refresh"\n'
+        '    publisher: BerriAI\n    url: "http://127.0.0.1:8000/p.json"\n    retrieved: 2026-11-22\n# end\n')
+    fx = "base: EUR\nrates:\n  2026-10-29: 1.113  # a note\n  2026-10-30: 1.1172\n\n# appended by the refresh\n"
+    assert append_fx_rates(fx, {date(2026, 11, 2): D("1.1201")}, "fx") == fx.replace(
+        "1.1172\n", "1.1172\n  2026-11-02: 1.1201\n")

@@ -80,7 +80,7 @@ def test_openai_special_looking_text_is_plain(tiktoken_reference):
 def test_openai_rank_files_match_tiktoken_expected_hash(enc):
     expected = {"cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
                 "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"}[enc]
-    assert assets.entry(f"openai:{enc}")["sha256"] == expected
+    assert assets.entry(f"openai:{enc}").sha256 == expected
     assert get_tokenizer(f"openai:{enc}").fingerprint.split("+")[0] == expected  # "+<counting library>" after
 
 
@@ -89,7 +89,7 @@ def _mistral_reference(name: str):
     from mistral_common.tokens.tokenizers.tekken import Tekkenizer
 
     path = mistral.data_dir() / mistral.DATA_FILES[name]
-    return SentencePieceTokenizer(path) if name == "mistral:spm" else Tekkenizer.from_file(path)
+    return SentencePieceTokenizer(str(path)) if name == "mistral:spm" else Tekkenizer.from_file(str(path))
 
 
 @pytest.mark.parametrize("name", ["mistral:spm", "mistral:tekken"])
@@ -110,7 +110,7 @@ def test_mistral_ids_equal_mistral_common(name):
 def test_mistral_aliases_count_like_their_own_files(alias, data_file):
     from mistral_common.tokens.tokenizers.sentencepiece import SentencePieceTokenizer
 
-    own = SentencePieceTokenizer(mistral.data_dir() / data_file)
+    own = SentencePieceTokenizer(str(mistral.data_dir() / data_file))
     tok = get_tokenizer(alias)
     assert tok is get_tokenizer("mistral:spm")
     assert [tok.count(t) for t in TEXTS] == [len(own.encode(t, bos=False, eos=False)) for t in TEXTS]

@@ -14,7 +14,6 @@ import hashlib
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -23,15 +22,6 @@ from costcalc.errors import UsageError
 
 MINIMAL = "x"
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class Sample:
-    """Per-document pairs (base tokens, vendor content tokens) of one language."""
-
-    language: str
-    base: list[int]
-    vendor: list[int]
 
 
 def fit_ratio(base: Sequence[int], content: Sequence[float]) -> tuple[Decimal, Decimal | None, Decimal | None]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from costcalc.calibrate.schema import Calibration
@@ -87,7 +87,7 @@ def calibrate_vendor(vendor: str, model: str, *, api_base: str | None = None, la
 
     fam = family_of(model, vendor, family, pricing_dir)
     counter = vendors.client(vendor, model, api_base, location=location, project=project, region=region,
-                             options=vendors.HttpOptions(retries=retries))
+                             options=replace(vendors.HTTP, retries=retries))
     entries = measure.calibrate_vendor(counter, fam, corpus=corpus, languages=languages,
                                        concurrency=concurrency, progress=progress)
     return Outcome(entries, fam, write(entries, output, apply, pricing_dir))

@@ -1,7 +1,7 @@
 """Vendor token-counting endpoints, one small client each: `count(text) -> int` for one user message.
 
-HTTP goes through urllib3 (already installed with mistral-common's `requests`): its `Retry` retries 429 and
-5xx with exponential backoff and honours Retry-After, so no retry loop is written here. Keys come only from the
+HTTP goes through the package's one urllib3 pool (`costcalc.net`): its `Retry` retries 429 and 5xx with
+exponential backoff and honours Retry-After, so no retry loop is written here. Keys come only from the
 environment and are sent only in request headers: no message, log or file ever contains one.
 Vertex (google-auth) and Bedrock (boto3) clients need their vendor SDK: `pip install 'costcalc[vertex]'` /
 `'costcalc[bedrock]'`.
@@ -16,29 +16,11 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from costcalc.errors import MissingDependencyError, UsageError, VendorError
+from costcalc.net import HttpSettings, pool
 
-RETRY_STATUS = (429, 500, 502, 503, 504)
+# Counting endpoints rate-limit hard: more retries, a longer timeout and a shorter cap than the refresh job.
+HTTP = HttpSettings(timeout=60.0, retries=6, backoff=1.0, max_wait=60.0)
 
-
-
-@dataclass(frozen=True)
-class HttpOptions:
-    timeout: float = 60.0
-    retries: int = 6
-    backoff: float = 1.0  # urllib3: backoff * 2**(retry - 1) seconds, unless Retry-After says otherwise
-    max_backoff: float = 60.0
-
-
-def _pool(options: HttpOptions):
-    import urllib3
-    from urllib3.util.retry import Retry
-
-    retry = Retry(total=options.retries, connect=options.retries, read=options.retries,
-                  status=options.retries, status_forcelist=RETRY_STATUS, allowed_methods=None,
-                  backoff_factor=options.backoff, backoff_max=options.max_backoff,
-                  respect_retry_after_header=True, raise_on_status=False)
-    return urllib3.PoolManager(retries=retry, timeout=urllib3.Timeout(total=options.timeout),
-                               maxsize=16, headers={"User-Agent": "costcalc-calibrate"})
 
 
 def env_key(*names: str) -> str:
@@ -65,7 +47,7 @@ class HttpClient:
     vendor: str
     model: str
     api_base: str
-    options: HttpOptions = field(default_factory=HttpOptions)
+    options: HttpSettings = HTTP
     _http: Any = field(default=None, repr=False)
 
     def url(self) -> str:
@@ -88,7 +70,7 @@ class HttpClient:
         import urllib3
 
         if self._http is None:
-            self._http = _pool(self.options)
+            self._http = pool(self.options, "costcalc-calibrate")
         url = self.url()
         try:
             resp = self._http.request("POST", url, body=json.dumps(self.body(text)).encode(),
@@ -275,9 +257,8 @@ DEFAULT_BASE = {"anthropic": "https://api.anthropic.com", "gemini": "https://gen
 
 
 def client(vendor: str, model: str, api_base: str | None = None, *, location: str = "us-central1",
-           project: str = "", region: str | None = None, options: HttpOptions | None = None):
+           project: str = "", region: str | None = None, options: HttpSettings = HTTP):
     """The counting client for `vendor` (anthropic, gemini, vertex, bedrock)."""
-    options = options or HttpOptions()
     if vendor == "bedrock":
         return BedrockClient(vendor, model, _host(api_base) if api_base else None, region, options.retries)
     base = _host(api_base or DEFAULT_BASE[vendor].format(location=location))

@@ -116,11 +116,6 @@ calibrations_option = click.option(
                          "shipped calibrations of closed tokenizers (Claude, Gemini, Titan, Nova).")
 
 
-def require(condition: bool, message: str, hint: str | None = None) -> None:
-    if not condition:
-        raise UsageError(message, hint)
-
-
 corpus_option = click.option("--corpus", default="bundled", show_default=True,
                              help="Bundled set name or a path (directory, FLORES-style files, JSONL).")
 workers_option = click.option("--workers", type=click.IntRange(1, 256), default=None,

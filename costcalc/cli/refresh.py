@@ -9,8 +9,7 @@ import click
 
 from costcalc.cli._options import DATE, OUTPUT, format_option, pricing_dir_option
 from costcalc.cli._output import emit, to_json
-
-SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
+from costcalc.refresh.sources import NAMES as SOURCE_NAMES
 
 
 @click.command("refresh")
@@ -41,7 +40,7 @@ SOURCE_NAMES = ("litellm", "openrouter", "genai-prices", "ecb")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=64 * 2**20, show_default=True,
               help="Refuse larger responses.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=2.0, hidden=True,
-              help="First retry wait in seconds (doubles each time; Retry-After wins).")
+              help="Backoff factor in seconds: the first retry at once, then 2x, 4x, ... this (Retry-After wins).")
 @click.option("--max-wait", type=click.FloatRange(min=0), default=120.0, hidden=True,
               help="Cap on one retry wait, Retry-After included.")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=600.0, hidden=True,

@@ -7,14 +7,38 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from costcalc.errors import FxRateError, PriceTableError
-from costcalc.prices.yamlio import read_yaml
+from costcalc.prices.yamlio import read_validated
 
 # Converting USD -> EUR divides; keep 10 decimal places (far below any billed precision).
 _DIVISION_PLACES = Decimal("1e-10")
 # A rate older than this on the as-of date is stale: refuse rather than silently convert.
 MAX_RATE_AGE_DAYS = 45
+
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class FxFile(BaseModel):
+    """pricing/fx.yaml: `quote` per 1 `base` on each date (ECB reference rates)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    base: Currency = "EUR"
+    quote: Currency = "USD"
+    source: str = ""
+    source_url: str | None = None
+    rates: dict[date, Annotated[Decimal, Field(gt=0)]] = Field(min_length=1)
+
+    @field_validator("rates", mode="before")
+    @classmethod
+    def _iso_keys(cls, rates: object) -> object:
+        # YAML reads the keys as dates; as ISO text they name the bad line in an error, and parse back to dates
+        return {k.isoformat() if isinstance(k, date) else k: v for k, v in rates.items()} \
+            if isinstance(rates, dict) else rates
 
 
 @dataclass(frozen=True)
@@ -70,18 +94,10 @@ class FxTable:
 
 
 def load_fx(path: Path) -> FxTable:
-    data, _ = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("rates"), dict) or not data["rates"]:
-        raise PriceTableError(f"{path}: expected keys base, quote, source and a non-empty 'rates' mapping",
-                              "regenerate it with `python scripts/build_fx_table.py`")
-    items = sorted(data["rates"].items())
-    for day, rate in items:
-        if not isinstance(day, date) or not isinstance(rate, Decimal | int) or rate <= 0:
-            raise PriceTableError(f"{path}: bad rate entry {day!r}: {rate!r}", "each line is `YYYY-MM-DD: 1.0919`")
-    return FxTable(
-        base=str(data.get("base", "EUR")),
-        quote=str(data.get("quote", "USD")),
-        source=str(data.get("source", "")),
-        days=tuple(d for d, _ in items),
-        rates=tuple(Decimal(r) for _, r in items),
-    )
+    fx, _, problems = read_validated(path, FxFile)
+    if fx is None:
+        raise PriceTableError(problems[0], "each rate is a line `YYYY-MM-DD: 1.0919` under `rates:`; regenerate the "
+                                           "file with `python scripts/build_fx_table.py`")
+    items = sorted(fx.rates.items())
+    return FxTable(base=fx.base, quote=fx.quote, source=fx.source, days=tuple(d for d, _ in items),
+                   rates=tuple(r for _, r in items))

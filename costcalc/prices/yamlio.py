@@ -1,5 +1,6 @@
-"""YAML reading for price data: floats become exact Decimals, a key given twice is an error, and errors and schema
-problems point at file:line(:column)."""
+"""YAML reading for every data file: floats become exact Decimals, a key given twice is an error, errors point at
+file:line(:column), and `read_validated` checks a file against its pydantic schema, one problem per line with
+file:line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from costcalc.errors import PriceTableError
+
+T = TypeVar("T", bound=BaseModel)
 
 # libyaml's parser when PyYAML was built with it (about 10x faster); constructors stay in Python either way.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,7 +85,7 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
         return None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
-            found = [v for k, v in node.value if k.value == key]
+            found = [v for k, v in node.value if k.value == str(key)]  # a date key is written ISO
             if not found:
                 break
             node = found[0]
@@ -93,7 +96,6 @@ def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     return node.start_mark.line + 1
 
 
-T = TypeVar("T", bound=BaseModel)
 
 
 def _where(loc: tuple[int | str, ...], table: dict) -> str:
@@ -106,7 +108,7 @@ def _where(loc: tuple[int | str, ...], table: dict) -> str:
         i = 2
     path = ""
     for key in loc[i:]:
-        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
+        path += f"[{key}]" if isinstance(key, int) else (f".{key!s}" if path else str(key))
     return ": ".join([*parts, path] if path else parts)
 
 
@@ -118,7 +120,7 @@ def _validation_problems(path: Path, data: object, node, err: ValidationError) -
         where = _where(loc, data if isinstance(data, dict) else {})
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = f"unknown field {loc[-1]!r}; remove it or check its spelling (see pricing/schema.json)"
+            msg = f"unknown field {loc[-1]!r}; remove it or check its spelling"
         elif e["type"] == "missing":
             msg = f"missing required field {loc[-1]!r}"
         elif "input" in e and e["type"] not in ("model_type",) and not isinstance(e["input"], dict | list):

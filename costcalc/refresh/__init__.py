@@ -1,8 +1,8 @@
 """Scheduled price refresh: fetch public price lists, diff them against the tables, append what changed.
 
-One small module per source (`litellm`, `openrouter`, `genai_prices`, `ecb`), each with `DEFAULT_URL`,
-`LABEL`, `parse(raw bytes)` and `normalise(parsed, mapping, ...)`; `http` fetches safely, `diff` judges,
-`apply` edits files textually (append-only), `txn` writes them as one unit, `run.refresh` ties it together.
+`sources` names the sources (one small module each: `litellm`, `openrouter`, `genai_prices`, `ecb`); `http`
+fetches safely, `diff` judges, `apply` appends entries (append-only), `txn` writes them as one unit,
+`run.refresh` ties it together.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ if TYPE_CHECKING:
     from costcalc.refresh.http import HttpSettings
     from costcalc.refresh.run import RefreshResult, refresh
 
-__all__ = ["SOURCES", "HttpSettings", "RefreshResult", "recover", "refresh"]
-
-SOURCES = ("litellm", "openrouter", "genai-prices", "ecb")
+__all__ = ["HttpSettings", "RefreshResult", "recover", "refresh"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,20 +1,22 @@
-"""Textual, append-only edits: new dated price entries, the model's `checked:` date, new FX rates, the
-changelog and the calendar version. Every other byte of a file stays as it was (comments, quoting, order)."""
+"""Append-only edits of the YAML tables with ruamel.yaml's round trip: new dated price entries, the model's
+`checked:` date, new FX rates and new citations in sources.yaml. Comments, quoting, flow style and order are kept;
+`_kept` then proves that every other byte of the file is unchanged, and keeps a comment that followed the last
+entry below the appended one. The changelog and the calendar version are plain text."""
 
 from __future__ import annotations
 
-import json
+import difflib
+import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-
-import yaml
+from typing import Any
 
 from costcalc.errors import ApplyError
 from costcalc.prices.schema import ProviderTable
-from costcalc.prices.yamlio import DecimalLoader
+
+PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # written unquoted; any other string is double-quoted
 
 
 @dataclass(frozen=True)
@@ -23,105 +25,132 @@ class NewEntry:
     fields: tuple[tuple[str, object], ...]  # in file order: from, currency, input, ..., source, confidence, note
 
 
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round trip
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long line
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the tables' layout: "  - key: value" under a key
+    yaml.representer.add_representer(Decimal, _represent_decimal)
+    yaml.representer.ignore_aliases = lambda _data: True  # one date set on two models is written twice, no anchor
+    return yaml
 
 
-def yaml_scalar(value: object) -> str:
-    if isinstance(value, Decimal):
-        return _num(value)
-    if isinstance(value, date):
-        return value.isoformat()
+def _represent_decimal(representer: Any, value: Decimal) -> Any:
+    text = format(value.normalize(), "f")  # exact digits, never a binary float
+    return representer.represent_scalar("tag:yaml.org,2002:" + ("float" if "." in text else "int"), text)
+
+
+def _node(value: object) -> object:
+    """A new value as the tables write it: lists in flow style, prose double-quoted, identifiers plain."""
+    from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     if isinstance(value, list):
-        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
-    if isinstance(value, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", value):
-        return value
-    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+        seq = CommentedSeq(_node(v) for v in value)
+        seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str) and not PLAIN.fullmatch(value):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
-def _compose(text: str, where: str) -> yaml.Node:
-    loader = DecimalLoader(text)
+def _mapping(fields: object) -> object:
+    from ruamel.yaml.comments import CommentedMap
+
+    items = fields.items() if isinstance(fields, dict) else fields
+    return CommentedMap((k, _node(v)) for k, v in items)  # type: ignore[union-attr]
+
+
+def _load(text: str, where: str) -> Any:
+    from ruamel.yaml import YAMLError
+
     try:
-        node = loader.get_single_node()
-    except yaml.YAMLError as e:
+        data = _yaml().load(text)
+    except YAMLError as e:
         raise ApplyError(f"{where}: cannot parse for editing: {e}") from None
-    finally:
-        loader.dispose()
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(data, dict):
         raise ApplyError(f"{where}: expected a YAML mapping at the top")
-    return node
+    return data
 
 
-def _get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
-    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+def _dump(data: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
 
 
-def _end_line(node: yaml.Node) -> int:
-    """0-based index of the line after `node`'s last character: where appended lines go."""
-    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value:
-        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
-    mark = node.end_mark
-    return mark.line if mark.column == 0 else mark.line + 1
+def _block_list(node: object) -> bool:
+    return isinstance(node, list) and bool(node) and not node.fa.flow_style()  # type: ignore[attr-defined]
 
 
-def _insert(lines: list[str], at: int, new: Iterable[str]) -> None:
-    if at > 0 and at == len(lines) and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    lines[at:at] = list(new)
+def _kept(old: str, new: str, where: str, replaced: re.Pattern[str] | None = None) -> str:
+    """`new` if it is `old` plus inserted lines (and lines starting with `replaced` changed in place). An
+    insertion that landed below comments or blank lines ending the previous entry moves above them, so they keep
+    following the content they followed."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    if a and not a[-1].endswith("\n"):
+        a[-1] += "\n"
+
+    def key(line: str) -> str:
+        m = replaced.match(line) if replaced else None
+        return m.group(0) if m else line
+
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, [key(x) for x in a], [key(y) for y in b], autojunk=False)
+    for op, _, _, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += b[j1:j2]
+        elif op == "insert":
+            back = 0
+            while back < len(out) and re.fullmatch(r"\s*(#.*)?\n", out[-1 - back]):
+                back += 1
+            out[len(out) - back:len(out) - back] = b[j1:j2]
+        else:
+            raise ApplyError(f"{where}: appending would rewrite other lines of the file; nothing was written",
+                             "report this as a bug with the file attached")
+    return "".join(out)
 
 
 def append_price_entries(text: str, entries: list[NewEntry], checked: date, where: str) -> str:
     """`text` with each entry appended at the end of its model's `prices:` list and `checked:` set."""
-    root = _compose(text, where)
-    models = _get(root, "models")
-    if not isinstance(models, yaml.SequenceNode):
+    root = _load(text, where)
+    models = root.get("models")
+    if not isinstance(models, list):
         raise ApplyError(f"{where}: no `models:` list")
-    by_id = {}
-    for item in models.value:
-        id_node = _get(item, "id") if isinstance(item, yaml.MappingNode) else None
-        if id_node is not None:
-            by_id[id_node.value] = item
-    lines = text.splitlines(keepends=True)
-    edits: list[tuple[int, str, list[str]]] = []  # (line, kind, new lines), applied bottom-up
+    by_id = {m.get("id"): m for m in models if isinstance(m, dict)}
     for entry in entries:
         model = by_id.get(entry.model_id)
-        prices = _get(model, "prices") if model is not None else None
-        if not isinstance(prices, yaml.SequenceNode) or prices.flow_style or not prices.value:
+        prices = model.get("prices") if model is not None else None
+        if not _block_list(prices):
             raise ApplyError(f"{where}: model {entry.model_id!r} has no block-style `prices:` list to append to",
                              "write its prices as a `- from: ...` list, one entry per item")
-        last = prices.value[-1]
-        dash = lines[last.start_mark.line][: last.start_mark.column]
-        if not re.fullmatch(r"\s*-\s+", dash):
-            raise ApplyError(f"{where}: cannot tell the indentation of {entry.model_id!r}'s price entries")
-        pad = " " * len(dash)
-        new = [f"{dash if i == 0 else pad}{k}: {yaml_scalar(v)}\n" for i, (k, v) in enumerate(entry.fields)]
-        edits.append((_end_line(last), "insert", new))
-        checked_node = _get(model, "checked")
-        if checked_node is None:
+        if not isinstance(model.get("checked"), date):
             raise ApplyError(f"{where}: model {entry.model_id!r} has no `checked:` date")
-        line_no = checked_node.start_mark.line
-        m = re.fullmatch(r"(\s*checked:\s*)(\d{4}-\d{2}-\d{2})(.*\n?)", lines[line_no], flags=re.DOTALL)
-        if m is None:
-            raise ApplyError(f"{where}: model {entry.model_id!r}: `checked:` is not on its own line as a date")
-        edits.append((line_no, "replace", [m.group(1) + checked.isoformat() + m.group(3)]))
-    for line_no, kind, new in sorted(edits, key=lambda e: (e[0], e[1] == "replace"), reverse=True):
-        if kind == "replace":
-            lines[line_no] = new[0]
-        else:
-            _insert(lines, line_no, new)
-    return "".join(lines)
+        prices.append(_mapping(entry.fields))
+        model["checked"] = checked
+    return _kept(text, _dump(root), where, re.compile(r"\s*checked:"))
 
 
 def append_fx_rates(text: str, rates: dict[date, Decimal], where: str) -> str:
-    root = _compose(text, where)
-    node = _get(root, "rates")
-    if not isinstance(node, yaml.MappingNode) or node.flow_style or not node.value:
+    root = _load(text, where)
+    node = root.get("rates")
+    if not isinstance(node, dict) or node.fa.flow_style() or not node:
         raise ApplyError(f"{where}: no block-style `rates:` mapping to append to")
-    lines = text.splitlines(keepends=True)
-    indent = " " * node.value[-1][0].start_mark.column
-    new = [f"{indent}{day.isoformat()}: {_num(rate)}\n" for day, rate in sorted(rates.items())]
-    _insert(lines, _end_line(node), new)
-    return "".join(lines)
+    for day, rate in sorted(rates.items()):
+        node[day] = rate
+    return _kept(text, _dump(root), where)
+
+
+def append_sources(text: str, citations: list[dict[str, object]], where: str) -> str:
+    """sources.yaml with `citations` appended to its `sources:` list."""
+    root = _load(text, where)
+    sources = root.get("sources")
+    if not _block_list(sources):
+        raise ApplyError(f"{where}: no block-style `sources:` list to append to")
+    sources.extend(_mapping(c) for c in citations)
+    return _kept(text, _dump(root), where)
 
 
 def bump_version(current: str, today: date) -> str:

@@ -32,14 +32,14 @@ def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (STATUS_ORDER.index(f.status), f.ref))
 
 
-def rows(result: RefreshResult, everything: bool = False) -> list[dict[str, str]]:
+def rows(result: RefreshResult) -> list[dict[str, str]]:
     out = []
     for f in _sorted(result.findings):
-        if everything or f.status in _SHOWN:
+        if f.status in _SHOWN:
             out.append({"offering": f.ref, "status": f.status, **{n: _cell(f, n) for n in PRICE_FIELDS},
                         "sources": ", ".join(f.sources), "agree": f.agreement or "", "note": f.reason})
     for x in result.fx:
-        if everything or x.status != "unchanged":
+        if x.status != "unchanged":
             out.append({"offering": f"fx EUR/USD {x.day}", "status": x.status, "input": _num(x.rate),
                         "sources": "ecb", "note": x.reason})
     return out

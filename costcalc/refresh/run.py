@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
 from costcalc.errors import ApplyError, CostcalcError, RefreshError
 from costcalc.refresh import txn
@@ -18,6 +16,7 @@ from costcalc.refresh.apply import (
     add_changelog_section,
     append_fx_rates,
     append_price_entries,
+    append_sources,
     bump_version,
     check_append_only,
 )
@@ -25,19 +24,10 @@ from costcalc.refresh.diff import ACTIONABLE, Finding, FxFinding, diff_fx, diff_
 from costcalc.refresh.http import HttpSettings, check_url, fetch
 from costcalc.refresh.model import PRICE_FIELDS, Normalised
 from costcalc.refresh.sourcemap import load_source_map
+from costcalc.refresh.sources import NAMES, source
 
-SOURCES = {"litellm": "litellm", "openrouter": "openrouter", "genai-prices": "genai_prices", "ecb": "ecb"}
 SOURCE_MAP = "source-map.yaml"
 EXIT_OK, EXIT_SOURCE_FAILED, EXIT_CHANGES = 0, 1, 3
-
-
-def source_module(name: str) -> ModuleType:
-    if name not in SOURCES:
-        raise RefreshError(f"unknown source {name!r}", f"choose from {', '.join(SOURCES)}")
-    return importlib.import_module(f"costcalc.refresh.{SOURCES[name]}")
-
-
-PACKAGED = ("litellm", "genai-prices")  # sources that can be read from an installed Python package
 
 
 @dataclass
@@ -64,7 +54,7 @@ class SourceRun:
             return str(self.input)
         if self.package:
             version = self.citation.get("version")
-            return f"installed package {source_module(self.name).DIST} {version}" if version else "installed package"
+            return f"installed package {source(self.name).module.DIST} {version}" if version else "installed package"
         return self.url
 
 
@@ -114,7 +104,7 @@ def lock_path(root: Path) -> Path:
 
 def _read(run: SourceRun, http: HttpSettings, today: date) -> object:
     """The source's raw data (from the URL, the local file or the package), and its citation set on `run`."""
-    module = source_module(run.name)
+    module = source(run.name).module
     publisher = getattr(module, "PUBLISHER", module.LABEL)
     if run.package:
         data, version = module.read_package()
@@ -139,10 +129,10 @@ def _read(run: SourceRun, http: HttpSettings, today: date) -> object:
 
 
 def _fetch_one(run: SourceRun, root: Path, http: HttpSettings, today: date) -> None:
-    module = source_module(run.name)
+    module = source(run.name).module
     try:
         payload = module.parse(_read(run, http, today))
-        if run.name == "ecb":
+        if source(run.name).gives == "fx":
             run.result = module.normalise(payload)
             return
         smap = load_source_map(source_map_path(root))
@@ -157,9 +147,9 @@ def _fetch_one(run: SourceRun, root: Path, http: HttpSettings, today: date) -> N
 def _run(name: str, where: str | Path | None, from_package: bool) -> SourceRun:
     if isinstance(where, Path):
         return SourceRun(name, where.as_posix(), input=where)
-    if where is None and from_package and name in PACKAGED:
-        return SourceRun(name, source_module(name).DEFAULT_URL, package=True)
-    return SourceRun(name, check_url(where or source_module(name).DEFAULT_URL))
+    if where is None and from_package and source(name).packaged:
+        return SourceRun(name, source(name).module.DEFAULT_URL, package=True)
+    return SourceRun(name, check_url(where or source(name).module.DEFAULT_URL))
 
 
 def refresh(pricing_dir: str | Path, sources: list[tuple[str, str | Path | None]] | None = None, *,
@@ -175,8 +165,8 @@ def refresh(pricing_dir: str | Path, sources: list[tuple[str, str | Path | None]
     http = http or HttpSettings()
     if not (root / "providers").is_dir():
         raise RefreshError(f"{root} is not a pricing directory (no providers/)", "pass --pricing-dir DIR")
-    runs = [_run(name, where, from_package) for name, where in (sources or [(name, None) for name in SOURCES])]
-    if any(r.name != "ecb" for r in runs):
+    runs = [_run(name, where, from_package) for name, where in (sources or [(name, None) for name in NAMES])]
+    if any(source(r.name).gives == "prices" for r in runs):
         load_source_map(source_map_path(root))  # a broken map is our problem, not a source failure: fail early
     for run in runs:
         _fetch_one(run, root, http, today)
@@ -203,10 +193,10 @@ def _diff(result: RefreshResult, accept_large: bool) -> None:
         raise RefreshError(f"the tables in {result.pricing_dir} are invalid before the refresh: {problems[0]}",
                            f"run `costcalc prices validate {result.pricing_dir}` and fix them first")
     assert fx is not None
-    price_results = {r.name: r.result for r in result.sources if r.ok and r.name != "ecb" and r.result}
+    price_results = {r.name: r.result for r in result.sources if r.ok and source(r.name).gives == "prices" and r.result}
     result.findings = diff_offerings(tables, price_results, result.run_date, accept_large_changes=accept_large)
     for run in result.sources:
-        if run.ok and run.name == "ecb" and run.result is not None:
+        if run.ok and source(run.name).gives == "fx" and run.result is not None:
             result.fx = diff_fx(fx, run.result.fx, accept_large_changes=accept_large)
 
 
@@ -214,17 +204,9 @@ def citation_id(result: RefreshResult, name: str) -> str:
     return next(str(r.citation["id"]) for r in result.sources if r.name == name)
 
 
-def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> str:
-    """YAML stanzas for sources.yaml: one per source a new entry cites that the file does not define yet."""
-    from costcalc.refresh.apply import yaml_scalar
-
-    stanzas = []
-    for run in result.sources:
-        if run.name in cited and run.citation["id"] not in known:
-            lines = [f"{'  - ' if i == 0 else '    '}{k}: {yaml_scalar(v)}"
-                     for i, (k, v) in enumerate(run.citation.items())]
-            stanzas.append("\n".join(lines) + "\n")
-    return "".join(stanzas)
+def _citations(result: RefreshResult, cited: set[str], known: set[str]) -> list[dict[str, object]]:
+    """The sources.yaml entries a new price entry cites that the file does not define yet."""
+    return [run.citation for run in result.sources if run.name in cited and run.citation["id"] not in known]
 
 
 def _entry(finding: Finding, result: RefreshResult) -> NewEntry:
@@ -280,10 +262,10 @@ def _apply(result: RefreshResult) -> str:
         from costcalc.prices.loader import read_sources, sources_path
 
         known = set(read_sources(root)[0] or {})
-        stanzas = _citations(result, {s for f in changes for s in f.sources}, known)
-        if stanzas:
-            text = sources_path(root).read_text(encoding="utf-8")
-            files["sources.yaml"] = text + ("" if text.endswith("\n") else "\n") + stanzas
+        citations = _citations(result, {s for f in changes for s in f.sources}, known)
+        if citations:
+            files["sources.yaml"] = append_sources(sources_path(root).read_text(encoding="utf-8"), citations,
+                                                   "sources.yaml")
     if rates:
         files["fx.yaml"] = append_fx_rates((root / "fx.yaml").read_text(encoding="utf-8"),
                                            {r.day: r.rate for r in rates}, "fx.yaml")

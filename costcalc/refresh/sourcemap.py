@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from costcalc.errors import RefreshError
-from costcalc.prices.yamlio import read_yaml
+from costcalc.prices.yamlio import read_validated
+from costcalc.refresh.sources import PRICE_SOURCES
 
-PRICE_SOURCES = ("litellm", "openrouter", "genai-prices")
+Id = Annotated[str, Field(min_length=1)]
+Reason = Annotated[str, Field(min_length=5)]
 
 
 @dataclass(frozen=True)
@@ -30,35 +35,47 @@ class SourceMap:
         return self.ids.get(source, {})
 
 
+class _Upstream(BaseModel):
+    """The upstream id of one offering in each price source that lists it, or why none does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    litellm: Id | None = None
+    openrouter: Id | None = None
+    genai_prices: Id | None = Field(default=None, alias="genai-prices")
+    unmapped: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> _Upstream:
+        ids = [self.litellm, self.openrouter, self.genai_prices]
+        if self.unmapped is not None and (any(ids) or len(self.unmapped) < 5):
+            raise ValueError("`unmapped` takes a reason and stands alone, e.g. {unmapped: \"retired before the "
+                             "sources listed it\"}")
+        if self.unmapped is None and not any(ids):
+            raise ValueError("map at least one source (litellm, openrouter, genai-prices) or give `unmapped: reason`")
+        return self
+
+
+class SourceMapFile(BaseModel):
+    """pricing/source-map.yaml (the format is explained in the comment at its top)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    track: dict[Literal[PRICE_SOURCES], list[str]] = {}  # type: ignore[valid-type]
+    unmapped_providers: dict[str, Reason] = {}
+    offerings: dict[Annotated[str, Field(pattern=r"^[^/\s]+/\S+$")], _Upstream]
+
+
 def load_source_map(path: Path) -> SourceMap:
-    hint = "see the comment at the top of pricing/source-map.yaml for the format"
     if not path.is_file():
         raise RefreshError(f"no source map at {path}", "copy pricing/source-map.yaml into the pricing directory")
-    data, _ = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("offerings"), dict):
-        raise RefreshError(f"{path}: expected a mapping with an 'offerings' key", hint)
+    data, _, problems = read_validated(path, SourceMapFile)
+    if data is None:
+        raise RefreshError(problems[0], "see the comment at the top of pricing/source-map.yaml for the format")
     ids: dict[str, dict[str, str]] = {name: {} for name in PRICE_SOURCES}
     unmapped: dict[str, str] = {}
-    for ref, upstream in data["offerings"].items():
-        if not isinstance(ref, str) or "/" not in ref or not isinstance(upstream, dict):
-            raise RefreshError(f"{path}: bad entry {ref!r}: expected `provider/model: {{litellm: KEY, ...}}`", hint)
-        if "unmapped" in upstream:
-            if len(upstream) != 1 or not isinstance(upstream["unmapped"], str) or len(upstream["unmapped"]) < 5:
-                raise RefreshError(f"{path}: {ref}: `unmapped` takes a reason and stands alone, "
-                                   "e.g. {unmapped: \"retired before the sources listed it\"}", hint)
-            unmapped[ref] = upstream["unmapped"]
-            continue
-        for source, upstream_id in upstream.items():
-            if source not in PRICE_SOURCES or not isinstance(upstream_id, str) or not upstream_id:
-                raise RefreshError(f"{path}: {ref}: unknown source {source!r} or empty id; "
-                                   f"sources are {', '.join(PRICE_SOURCES)} (or `unmapped: reason`)", hint)
-            ids[source][ref] = upstream_id
-    track_raw = data.get("track") or {}
-    if not isinstance(track_raw, dict):
-        raise RefreshError(f"{path}: 'track' must map a source to a list of namespaces", hint)
-    track = {str(k): tuple(str(v) for v in (vals or [])) for k, vals in track_raw.items()}
-    providers = data.get("unmapped_providers") or {}
-    if not isinstance(providers, dict) or not all(isinstance(v, str) and len(v) >= 5 for v in providers.values()):
-        raise RefreshError(f"{path}: 'unmapped_providers' maps a provider to the reason none of its offerings is "
-                           "refreshed", hint)
-    return SourceMap(ids, track, unmapped, {str(k): v for k, v in providers.items()})
+    for ref, upstream in data.offerings.items():
+        if upstream.unmapped is not None:
+            unmapped[ref] = upstream.unmapped
+        for name, upstream_id in upstream.model_dump(by_alias=True, exclude={"unmapped"}).items():
+            if upstream_id is not None:
+                ids[name][ref] = upstream_id
+    return SourceMap(ids, {k: tuple(v) for k, v in data.track.items()}, unmapped, dict(data.unmapped_providers))

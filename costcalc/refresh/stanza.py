@@ -7,9 +7,11 @@ tokenizer) is marked for the reviewer in a comment; nothing is invented.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 
-from costcalc.refresh.apply import yaml_scalar
+from costcalc.refresh.apply import PLAIN
 from costcalc.refresh.model import NewModel
 
 # Billing provider (or Bedrock id prefix) -> the tokenizer its current models most likely use; a reviewer checks.
@@ -17,6 +19,19 @@ _TOKENIZERS = {"openai": "openai:o200k_base", "anthropic": "anthropic:claude-4.7
                "mistral": "mistral:closed", "anthropic.": "anthropic:claude-4.7", "amazon.nova": "amazon:nova",
                "amazon.titan": "amazon:titan", "meta.llama4": "meta:llama-4", "meta.llama3": "meta:llama-3",
                "mistral.": "mistral:closed"}
+
+
+def yaml_scalar(value: object) -> str:
+    """One scalar as the tables write it: exact decimals, ISO dates, identifiers plain, prose double-quoted."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and PLAIN.fullmatch(value):
+        return value
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+
+
 _PRICES = ("input", "output", "cached_input", "batch_input", "batch_output")
 _CLASSES = "flagship | mid | small | reasoning | code | embedding | audio | other"
 

@@ -20,26 +20,12 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 from costcalc._atomic import write_atomic
 from costcalc.errors import ApplyError
 
 TXN_DIR = ".refresh-txn"
-_PAUSE_ENV = "COSTCALC_REFRESH_PAUSE_AT"  # test hook: "staged", "committed" or "renamed-N"
-_PAUSE_SIGNAL_ENV = "COSTCALC_REFRESH_PAUSE_SIGNAL"  # file created when the pause point is reached
-
-
-def _checkpoint(step: str) -> None:
-    """Crash-test hook: when asked to pause at `step`, say so and wait to be killed (SIGKILL from the test)."""
-    if os.environ.get(_PAUSE_ENV) != step:
-        return
-    signal = os.environ.get(_PAUSE_SIGNAL_ENV)
-    if signal:
-        Path(signal).write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(120)
-
 
 def _sha(data: bytes | None) -> str | None:
     return hashlib.sha256(data).hexdigest() if data is not None else None
@@ -78,20 +64,18 @@ def commit(root: Path, files: dict[str, bytes]) -> None:
             manifest.append({"path": rel, "old": _sha(old), "new": _sha(data)})
         write_atomic(txn / "manifest.json", json.dumps(manifest, indent=1))
         _fsync_dir(txn)
-        _checkpoint("staged")
         write_atomic(txn / "COMMITTED", "")
         _fsync_dir(txn)
     except BaseException:
         shutil.rmtree(txn, ignore_errors=True)  # nothing was renamed yet: the old state stands
         raise
-    _checkpoint("committed")
     _roll_forward(root, manifest)
 
 
 def _roll_forward(root: Path, manifest: list[dict]) -> int:
     txn = root / TXN_DIR
     done = 0
-    for i, item in enumerate(manifest, start=1):
+    for item in manifest:
         staged, target = txn / "new" / item["path"], root / item["path"]
         if staged.exists():
             current = _sha(target.read_bytes()) if target.exists() else None
@@ -102,7 +86,6 @@ def _roll_forward(root: Path, manifest: list[dict]) -> int:
             os.replace(staged, target)
             _fsync_dir(target.parent)
             done += 1
-        _checkpoint(f"renamed-{i}")
     shutil.rmtree(txn)
     _fsync_dir(root)
     return done

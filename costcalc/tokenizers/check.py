@@ -22,23 +22,23 @@ class CheckResult:
 
 
 def reference_vectors(assets_dir: Path | None = None) -> dict[str, dict]:
-    path = (assets_dir or assets.ASSETS_DIR) / assets.manifest()["reference_vectors"]
+    path = (assets_dir or assets.ASSETS_DIR) / assets.manifest().reference_vectors
     return json.loads(gzip.decompress(path.read_bytes()))
 
 
 def _check_file(name: str) -> tuple[str, str]:
     record = assets.entry(name)
-    if record.get("file"):
+    if record.file:
         assets.read_asset(name)  # raises on a missing file or a sha256 mismatch
         return "ok", ""
     root = mistral.data_dir()
-    path = root / record["data_file"] if root else None
+    path = root / str(record.data_file) if root else None
     if path is None or not path.is_file():
-        return "missing", f"mistral-common data file {record['data_file']!r} not found; {mistral.INSTALL}"
+        return "missing", f"mistral-common data file {record.data_file!r} not found; {mistral.INSTALL}"
     got = assets.sha256_hex(path.read_bytes())
-    if got != record["sha256"]:
-        return "mismatch", (f"{str(path)!r} has sha256 {got}, verified build had {record['sha256']} "
-                            f"(mistral-common {record['source']['version']})")
+    if got != record.sha256:
+        return "mismatch", (f"{str(path)!r} has sha256 {got}, verified build had {record.sha256} "
+                            f"(mistral-common {record.source.version})")
     return "ok", ""
 
 

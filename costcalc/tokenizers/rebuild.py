@@ -20,7 +20,7 @@ def _added_tokens(tokens: list[str], types: list[int], lib: Any) -> list[Any]:
 
 def gemma(kv: dict[str, Any]) -> str:
     """Gemma 3/4: SentencePiece-style BPE with byte fallback, spaces as '▁', newline runs kept apart."""
-    lib = require("tokenizers", "pip install 'tokenizers>=0.19'", "google:gemma")
+    lib = require("tokenizers", "pip install 'tokenizers>=0.20'", "google:gemma")
     tokens, types = kv["tokenizer.ggml.tokens"], kv["tokenizer.ggml.token_type"]
     merges = [tuple(m.split(" ", 1)) for m in kv["tokenizer.ggml.merges"]]
     unk = tokens[kv["tokenizer.ggml.unknown_token_id"]]
@@ -36,7 +36,7 @@ def gemma(kv: dict[str, Any]) -> str:
 
 def command_r(kv: dict[str, Any]) -> str:
     """Cohere Command-R: byte-level BPE after NFC, with every digit split off."""
-    lib = require("tokenizers", "pip install 'tokenizers>=0.19'", "cohere:command-r")
+    lib = require("tokenizers", "pip install 'tokenizers>=0.20'", "cohere:command-r")
     tokens, types = kv["tokenizer.ggml.tokens"], kv["tokenizer.ggml.token_type"]
     merges = [tuple(m.split(" ", 1)) for m in kv["tokenizer.ggml.merges"]]
     tok = lib.Tokenizer(lib.models.BPE(vocab={t: i for i, t in enumerate(tokens)}, merges=merges))

@@ -201,16 +201,15 @@ def _info(entry: Entry) -> TokenizerInfo:
     try:
         record = assets.entry(entry.asset or entry.name)
     except TokenizerAssetError:
-        record = {}
-    src = record.get("source", {})
-    source = f"{src.get('package', '?')} {src.get('version', '?')}: {src.get('path', '?')}" if src else "?"
+        record = None
+    src = record.source if record else None
+    source = f"{src.package} {src.version}: {src.path}" if src else "?"
     # no "file": the data lives in a dependency (mistral-common)
-    have_file = (assets.ASSETS_DIR / record["file"]).is_file() if record.get("file") else True
-    sha256 = record.get("sha256")
+    have_file = (assets.ASSETS_DIR / record.file).is_file() if record and record.file else True
     return TokenizerInfo(
-        name=entry.name, exact=True, vocab_size=None if entry.asset else record.get("vocab_size"),
-        fingerprint=sha256 and fastcount.fingerprint(entry.name, sha256),
-        source=source, licence=record.get("licence", "?"), backend=entry.backend,
+        name=entry.name, exact=True, vocab_size=None if entry.asset or not record else record.vocab_size,
+        fingerprint=record and fastcount.fingerprint(entry.name, record.sha256),
+        source=source, licence=record.licence if record else "?", backend=entry.backend,
         installed=have_file and all(installed(m) for m in entry.requires), aliases=entry.aliases,
         counter=fastcount.label(entry.name))
 

@@ -1,14 +1,14 @@
 """A closed tokenizer family: its exact base tokenizer's count times the calibration factor for the language.
 
 `count(text)` has no language, so it uses the family's language-agnostic (`*`) calibration; corpus counting
-(`costcalc.counting`) scales per language with `for_language`. `exact` is always False.
+(`costcalc.counting`) scales each document by its language's calibration. `exact` is always False.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from costcalc.calibrate.store import Resolved, resolve
+from costcalc.calibrate.store import Resolved
 from costcalc.tokenizers import assets
 from costcalc.tokenizers.base import BaseTokenizer, Tokenizer
 
@@ -22,9 +22,6 @@ class FamilyTokenizer(BaseTokenizer):
         self.calibration = calibration
         self.vocab_size = base.vocab_size
         self.fingerprint = assets.sha256_hex(f"{name}|{base.fingerprint}|{calibration.factor}".encode())
-
-    def for_language(self, language: str | None) -> Resolved:
-        return resolve(self.name, language)
 
     def encode(self, text: str) -> list[int]:
         """The base tokenizer's ids (len(encode) is the uncalibrated base count)."""

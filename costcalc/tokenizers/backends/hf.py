@@ -13,7 +13,7 @@ from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
 from costcalc.tokenizers.base import BaseTokenizer
 
-TOKENIZERS_INSTALL = "pip install 'tokenizers>=0.19'"
+TOKENIZERS_INSTALL = "pip install 'tokenizers>=0.20'"
 HF_INSTALL = "pip install 'costcalc[hf]'"
 
 
@@ -56,7 +56,7 @@ def _groups(texts: Sequence[str], max_chars: int) -> list[list[str]]:
 def load_tokenizer_json(name: str, assets_dir: Path | None = None) -> HfTokenizersTokenizer:
     lib = require("tokenizers", TOKENIZERS_INSTALL, name)
     data = assets.read_asset(name, assets_dir)
-    return HfTokenizersTokenizer(name, lib.Tokenizer.from_str(data.decode("utf-8")), assets.entry(name)["sha256"])
+    return HfTokenizersTokenizer(name, lib.Tokenizer.from_str(data.decode("utf-8")), assets.entry(name).sha256)
 
 
 def claude_2() -> HfTokenizersTokenizer:

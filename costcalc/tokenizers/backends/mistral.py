@@ -18,7 +18,7 @@ from costcalc.tokenizers._deps import require
 from costcalc.tokenizers.backends import fastcount
 from costcalc.tokenizers.base import BaseTokenizer, batch_threads, map_batch
 
-INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5'"
+INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5.3'"
 DATA_FILES = {"mistral:spm": "tokenizer.model.v1", "mistral:tekken": "tekken_240718.json"}
 
 
@@ -79,10 +79,10 @@ def load_mistral(kind: str, path: Path, name: str | None = None) -> MistralToken
     if kind == "sentencepiece":
         require("sentencepiece", INSTALL, "mistral:spm")
         module = require("mistral_common.tokens.tokenizers.sentencepiece", INSTALL, "mistral:spm")
-        tok = module.SentencePieceTokenizer(path)
+        tok = module.SentencePieceTokenizer(str(path))  # mistral-common 1.5 takes a str, not a Path
         return MistralSpm(name or "mistral:spm", tok, assets.sha256_hex(path.read_bytes()))
     module = require("mistral_common.tokens.tokenizers.tekken", INSTALL, "mistral:tekken")
-    tok = module.Tekkenizer.from_file(path)
+    tok = module.Tekkenizer.from_file(str(path))
     return MistralTekken(name or "mistral:tekken", tok, assets.sha256_hex(path.read_bytes()))
 
 

@@ -35,7 +35,7 @@ class SentencePieceTokenizer(BaseTokenizer):
 def load(name: str, assets_dir: Path | None = None) -> SentencePieceTokenizer:
     spm = require("sentencepiece", INSTALL, name)
     data = assets.read_asset(name, assets_dir)
-    return SentencePieceTokenizer(name, spm.SentencePieceProcessor(model_proto=data), assets.entry(name)["sha256"])
+    return SentencePieceTokenizer(name, spm.SentencePieceProcessor(model_proto=data), assets.entry(name).sha256)
 
 
 def llama_2() -> SentencePieceTokenizer:

@@ -92,8 +92,8 @@ class TiktokenTokenizer(BaseTokenizer):
 def _load(name: str, build, key: str, pattern: str, assets_dir: Path | None, asset: str = "") -> TiktokenTokenizer:
     data = assets.read_asset(asset or name, assets_dir)
     record = assets.entry(asset or name)
-    tok = TiktokenTokenizer(name, lambda: build(key, parse_ranks(data)), fastcount.fingerprint(name, record["sha256"]),
-                            record["vocab_size"], fastcount.counter(name, data, pattern))
+    tok = TiktokenTokenizer(name, lambda: build(key, parse_ranks(data)), fastcount.fingerprint(name, record.sha256),
+                            record.vocab_size, fastcount.counter(name, data, pattern))
     if asset:  # the shared file's record has the other tokenizer's vocab size (special tokens differ)
         tok.vocab_size = tok.encoding.n_vocab
     return tok
