@@ -139,8 +139,6 @@ def raw_over_file(path: Path, encode: Callable[[str], int]) -> int:
 
 def bench_throughput(names: list[str], path: Path, runs: int) -> None:
     """Both sides on one thread, so the ratio compares counting code, not thread counts; counts checked equal."""
-    from costcalc.tokenizers.base import threads
-
     text = path.read_text(encoding="utf-8")
     sample = text[: 2 * 1024 * 1024]
     size_mb = path.stat().st_size / 2**20
@@ -157,8 +155,8 @@ def bench_throughput(names: list[str], path: Path, runs: int) -> None:
                                              lambda tok=tok: cold(tok))
 
         def stream(tok=tok) -> int:
-            with path.open("rb") as f, threads(1):
-                return count_stream([tok], f, str(path))[0][0]
+            with path.open("rb") as f:
+                return count_stream([tok], f, str(path), threads=1)[0][0]
 
         assert stream() == raw_over_file(path, raw), name
         ours_stream, raw_stream = paired_medians(stream, lambda raw=raw: raw_over_file(path, raw), runs,

@@ -34,10 +34,8 @@ Progress = Callable[[int, int], None]  # (done, total) in characters
 def _count_batch(name: str, texts: list[str]) -> list[int]:
     """Worker: load (once per process) and count, on one thread: parallelism comes from the processes."""
     from costcalc.tokenizers import get_tokenizer
-    from costcalc.tokenizers.base import threads
 
-    with threads(1):
-        return get_tokenizer(name).count_batch(texts)
+    return get_tokenizer(name).count_batch(texts, threads=1)
 
 
 def _preimport(names: Sequence[str]) -> None:

@@ -265,20 +265,18 @@ def count_batch(names: Sequence[str], units: Sequence[tuple[str, bool]], per_uni
     is counted as a continuation, so a file's blocks add up to its whole-text count.
     """
     from costcalc.tokenizers import get_tokenizer
-    from costcalc.tokenizers.base import threads
 
     out = []
-    with threads(1):  # parallelism comes from the worker processes
-        for name in names:
-            tok = get_tokenizer(name)
-            if per_unit:
-                out.append([tok.count_chunks([text], first=first) for text, first in units])
-            else:
-                firsts = [text for text, first in units if first]
-                rest = [text for text, first in units if not first]
-                total = sum(tok.count_batch(firsts)) if firsts else 0
-                total += tok.count_chunks(rest, first=False) if rest else 0
-                out.append([total])
+    for name in names:  # one thread each: parallelism comes from the worker processes
+        tok = get_tokenizer(name)
+        if per_unit:
+            out.append([tok.count_chunks([text], first=first, threads=1) for text, first in units])
+        else:
+            firsts = [text for text, first in units if first]
+            rest = [text for text, first in units if not first]
+            total = sum(tok.count_batch(firsts, threads=1)) if firsts else 0
+            total += tok.count_chunks(rest, first=False, threads=1) if rest else 0
+            out.append([total])
     return out
 
 

@@ -433,3 +433,23 @@ def test_install_copy_recipe_checks_pins_and_tampering(tmp_path, monkeypatch):
     with pytest.raises(UnknownTokenizerError, match="google:gemma"):
         install("google:gema", downloads)
     registry.clear_cache()
+
+
+def test_batch_threads_are_passed_not_set():
+    """The thread count is an argument of each batch call (workers pass 1), never process state."""
+    import threading
+
+    import costcalc.tokenizers.base as base
+
+    seen: list[str] = []
+
+    def count(text: str) -> int:
+        seen.append(threading.current_thread().name)
+        return len(text)
+
+    assert base.map_batch(count, ["a", "bb", "ccc"], threads=1) == [1, 2, 3]
+    assert set(seen) == {threading.current_thread().name}
+    seen.clear()
+    assert base.map_batch(count, ["a", "bb", "ccc", "dddd"] * 8, threads=2) == [1, 2, 3, 4] * 8
+    assert all(name.startswith("costcalc-count") for name in seen)
+    assert not any(hasattr(base, name) for name in ("threads", "_threads", "batch_threads"))

@@ -9,53 +9,42 @@ from __future__ import annotations
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-# Threads for batch counting (tiktoken on our pool, sentencepiece's own): one per core by default. costcalc's
-# multi-process counting runs each worker on one thread (see `threads`), so --workers N means N cores.
-# The cores this process may run on (`taskset -c 0` means one), not the machine's.
+# Threads for batch counting (tiktoken on our pool, sentencepiece's own) when the caller passes none: one per
+# core this process may run on (`taskset -c 0` means one), not the machine's. costcalc's multi-process counting
+# passes threads=1 to each worker, so --workers N means N cores.
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 BATCH_THREADS = max(1, min(8, _CORES))
-_threads = BATCH_THREADS
 _pool: tuple[int, int, ThreadPoolExecutor] | None = None
 _pool_lock = threading.Lock()
 
 
-def batch_threads() -> int:
-    return _threads
+def thread_count(threads: int | None) -> int:
+    """The threads a batch call uses: as passed, else one per core."""
+    return BATCH_THREADS if threads is None else max(1, threads)
 
 
-@contextmanager
-def threads(n: int) -> Iterator[None]:
-    """Batch-count with `n` threads inside this block (this process only)."""
-    global _threads
-    previous, _threads = _threads, max(1, n)
-    try:
-        yield
-    finally:
-        _threads = previous
-
-
-def batch_executor() -> ThreadPoolExecutor:
+def batch_executor(threads: int) -> ThreadPoolExecutor:
     """One long-lived pool per process. tiktoken's own *_batch() starts fresh threads on every call, and its
     core keeps one regex clone per thread id (up to 128), each with a growing match cache: counting 1 GB
     that way peaked at ~950 MB. Stable threads keep it flat. Recreated after a fork (dead threads)."""
     global _pool
     with _pool_lock:
-        if _pool is None or _pool[:2] != (os.getpid(), _threads):
-            _pool = (os.getpid(), _threads, ThreadPoolExecutor(_threads, thread_name_prefix="costcalc-count"))
+        if _pool is None or _pool[:2] != (os.getpid(), threads):
+            _pool = (os.getpid(), threads, ThreadPoolExecutor(threads, thread_name_prefix="costcalc-count"))
         return _pool[2]
 
 
-def map_batch(count: Callable[[str], int], texts: Sequence[str]) -> list[int]:
-    """`count` over `texts` on the batch threads; inline when there is one thread or one text."""
-    if len(texts) < 2 or _threads == 1:
+def map_batch(count: Callable[[str], int], texts: Sequence[str], threads: int | None = None) -> list[int]:
+    """`count` over `texts` on `threads` batch threads (default: one per core); inline for one thread or text."""
+    n = thread_count(threads)
+    if len(texts) < 2 or n == 1:
         return [count(t) for t in texts]
-    return list(batch_executor().map(count, texts))
+    return list(batch_executor(n).map(count, texts))
 
 
 @runtime_checkable
@@ -69,9 +58,9 @@ class Tokenizer(Protocol):
 
     def encode(self, text: str) -> list[int]: ...
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]: ...
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]: ...
 
-    def count_chunks(self, chunks: Sequence[str], first: bool) -> int: ...
+    def count_chunks(self, chunks: Sequence[str], first: bool, threads: int | None = None) -> int: ...
 
 
 class BaseTokenizer(ABC):
@@ -88,7 +77,8 @@ class BaseTokenizer(ABC):
     def count(self, text: str) -> int:
         return len(self.encode(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
+        """Tokens of each text; `threads` (default: one per core) where the library's batch call has threads."""
         return [self.count(t) for t in texts]
 
     # Prepended to every chunk but the first of a text, and its own count subtracted, so that chunked counts
@@ -96,17 +86,17 @@ class BaseTokenizer(ABC):
     # no piece contains a newline, so "\n" + chunk tokenizes as [▁][<0x0A>] + chunk-as-continuation.
     continuation_prefix: str = ""
 
-    def count_chunks(self, chunks: Sequence[str], first: bool) -> int:
+    def count_chunks(self, chunks: Sequence[str], first: bool, threads: int | None = None) -> int:
         """Tokens of consecutive pieces of one text, split where `costcalc.tokenizers.stream` splits
         (after a '\\n' between two non-space characters). `first` is True when chunks[0] starts the text.
         Regex pre-tokenizers never join a newline to a following non-space, so for them the sum is exact."""
         texts = list(chunks)
         prefix = self.continuation_prefix
         if not prefix or not texts:
-            return sum(self.count_batch(texts))
+            return sum(self.count_batch(texts, threads))
         start = 1 if first else 0
         texts[start:] = [prefix + t for t in texts[start:]]
-        return sum(self.count_batch(texts)) - (len(texts) - start) * self.count(prefix)
+        return sum(self.count_batch(texts, threads)) - (len(texts) - start) * self.count(prefix)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} exact={self.exact} vocab={self.vocab_size}>"

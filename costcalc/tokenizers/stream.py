@@ -117,23 +117,24 @@ def _batches(chunks: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def count_chunks(tokenizers: Sequence[Tokenizer], chunks: Iterable[str],
-                 batch_chunks: int = BATCH_CHUNKS) -> list[int]:
-    """Total tokens of the text made of `chunks`, per tokenizer (estimates scaled once, at the end)."""
+                 batch_chunks: int = BATCH_CHUNKS, threads: int | None = None) -> list[int]:
+    """Total tokens of the text made of `chunks`, per tokenizer (estimates scaled once, at the end), each batch
+    on `threads` threads (default: one per core)."""
     from costcalc.tokenizers.backends.estimate import EstimateTokenizer
 
     raw = [t.base if isinstance(t, EstimateTokenizer) else t for t in tokenizers]
     totals = [0] * len(tokenizers)
     for i, batch in enumerate(_batches(chunks, batch_chunks)):
         for j, tok in enumerate(raw):
-            totals[j] += tok.count_chunks(batch, first=(i == 0))
+            totals[j] += tok.count_chunks(batch, first=(i == 0), threads=threads)
     return [t.scale(n) if isinstance(t, EstimateTokenizer) else n for t, n in zip(tokenizers, totals, strict=True)]
 
 
 def count_stream(tokenizers: Sequence[Tokenizer], stream: BinaryIO, source: str,
-                 errors: str = "strict") -> tuple[list[int], TextStats]:
+                 errors: str = "strict", threads: int | None = None) -> tuple[list[int], TextStats]:
     """Tokens per tokenizer and character/byte totals of a UTF-8 byte stream, in bounded memory."""
     stats = TextStats()
-    totals = count_chunks(tokenizers, iter_chunks(stream, source, errors, stats))
+    totals = count_chunks(tokenizers, iter_chunks(stream, source, errors, stats), threads=threads)
     return totals, stats
 
 

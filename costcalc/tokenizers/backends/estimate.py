@@ -36,8 +36,8 @@ class EstimateTokenizer(BaseTokenizer):
     def count(self, text: str) -> int:
         return self.scale(self.base.count(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
-        return [self.scale(n) for n in self.base.count_batch(texts)]
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
+        return [self.scale(n) for n in self.base.count_batch(texts, threads)]
 
-    def count_chunks(self, chunks: Sequence[str], first: bool) -> int:
-        return self.scale(self.base.count_chunks(chunks, first))
+    def count_chunks(self, chunks: Sequence[str], first: bool, threads: int | None = None) -> int:
+        return self.scale(self.base.count_chunks(chunks, first, threads))

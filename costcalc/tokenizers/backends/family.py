@@ -30,11 +30,11 @@ class FamilyTokenizer(BaseTokenizer):
     def count(self, text: str) -> int:
         return self.calibration.scale(self.base.count(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
-        return [self.calibration.scale(n) for n in self.base.count_batch(texts)]
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
+        return [self.calibration.scale(n) for n in self.base.count_batch(texts, threads)]
 
-    def count_chunks(self, chunks: Sequence[str], first: bool) -> int:
-        return self.calibration.scale(self.base.count_chunks(chunks, first))
+    def count_chunks(self, chunks: Sequence[str], first: bool, threads: int | None = None) -> int:
+        return self.calibration.scale(self.base.count_chunks(chunks, first, threads))
 
 
 def calibrated(tok: Tokenizer, calibrations, language: str | None) -> Tokenizer:

@@ -30,7 +30,7 @@ class HfTokenizersTokenizer(BaseTokenizer):
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text, add_special_tokens=False).ids
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:  # own threads
         counts: list[int] = []
         for group in _groups(texts, BATCH_CHARS):
             counts += [len(e.ids) for e in self.tokenizer.encode_batch(group, add_special_tokens=False)]
@@ -80,7 +80,7 @@ class TransformersTokenizer(BaseTokenizer):
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text, add_special_tokens=False)
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:  # own threads
         batch = self.tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(ids) for ids in batch]
 

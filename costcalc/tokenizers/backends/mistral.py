@@ -16,7 +16,7 @@ from costcalc.errors import TokenizerAssetError
 from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
 from costcalc.tokenizers.backends import fastcount
-from costcalc.tokenizers.base import BaseTokenizer, batch_threads, map_batch
+from costcalc.tokenizers.base import BaseTokenizer, map_batch, thread_count
 
 INSTALL = "pip install 'mistral-common[sentencepiece]>=1.5.3'"
 DATA_FILES = {"mistral:spm": "tokenizer.model.v1", "mistral:tekken": "tekken_240718.json"}
@@ -49,10 +49,10 @@ class MistralSpm(MistralTokenizer):
     def count(self, text: str) -> int:
         return len(self._model.encode(text)) if self._model is not None else len(self.encode(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
         if self._model is None:
             return [len(self.encode(t)) for t in texts]
-        return [len(ids) for ids in self._model.encode(list(texts), num_threads=batch_threads())]
+        return [len(ids) for ids in self._model.encode(list(texts), num_threads=thread_count(threads))]
 
 
 class MistralTekken(MistralTokenizer):
@@ -68,10 +68,10 @@ class MistralTekken(MistralTokenizer):
             return self._counter(text)
         return len(self._model.encode_ordinary(text)) if self._model is not None else len(self.encode(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
         if self._model is None:
             return [len(self.encode(t)) for t in texts]
-        return map_batch(self.count, texts)  # tiktoken inside; see base.batch_executor
+        return map_batch(self.count, texts, threads)  # tiktoken inside; see base.batch_executor
 
 
 def load_mistral(kind: str, path: Path, name: str | None = None) -> MistralTokenizer:

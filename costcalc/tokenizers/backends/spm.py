@@ -8,7 +8,7 @@ from typing import Any
 
 from costcalc.tokenizers import assets
 from costcalc.tokenizers._deps import require
-from costcalc.tokenizers.base import BaseTokenizer, batch_threads
+from costcalc.tokenizers.base import BaseTokenizer, thread_count
 
 INSTALL = "pip install 'sentencepiece>=0.2'"
 
@@ -27,9 +27,9 @@ class SentencePieceTokenizer(BaseTokenizer):
         # Control pieces (<s>, </s>) are never matched in input text, so special-looking text stays plain.
         return self.processor.encode(text, add_bos=False, add_eos=False)
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
         return [len(ids) for ids in self.processor.encode(list(texts), add_bos=False, add_eos=False,
-                                                          num_threads=batch_threads())]
+                                                          num_threads=thread_count(threads))]
 
 
 def load(name: str, assets_dir: Path | None = None) -> SentencePieceTokenizer:

@@ -84,9 +84,9 @@ class TiktokenTokenizer(BaseTokenizer):
             return self._counter(text)
         return len(self.encoding.encode_ordinary(text))
 
-    def count_batch(self, texts: Sequence[str]) -> list[int]:
+    def count_batch(self, texts: Sequence[str], threads: int | None = None) -> list[int]:
         # Like encoding.encode_ordinary_batch, but on long-lived threads (see base.batch_executor).
-        return map_batch(self.count, texts)
+        return map_batch(self.count, texts, threads)
 
 
 def _load(name: str, build, key: str, pattern: str, assets_dir: Path | None, asset: str = "") -> TiktokenTokenizer:
