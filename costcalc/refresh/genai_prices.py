@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from costcalc.errors import FormatError, RefreshError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.model import NewModel, Normalised, Observed, tidy
+from costcalc.refresh.model import NewModel, Normalised, observe, tidy
 
 NAME = "genai-prices"
 LABEL = "pydantic/genai-prices data.json"
@@ -104,22 +105,17 @@ def _base(value: Any, where: str) -> Any:
 def normalise(models: dict[tuple[str, str], dict[str, Any]], mapping: dict[str, str],
               track: tuple[str, ...] = (), today: date | None = None) -> Normalised:
     today = today or date.today()
-    out = Normalised()
-    for ref, upstream in mapping.items():
+    def prices(upstream: str, model: dict[str, Any]) -> dict[str, Decimal | None]:
+        now, _ = _current(model["prices"], upstream, today)
+        per_million = {ours: number(_base(now.get(theirs), upstream), f"{upstream}.{theirs}")
+                       for ours, theirs in _FIELDS.items()}
+        return {ours: tidy(v) if v is not None else None for ours, v in per_million.items()}
+
+    def find(upstream: str) -> dict[str, Any] | None:
         provider, _, model_id = upstream.partition(":")
-        model = models.get((provider, model_id))
-        if model is None:
-            out.gone.append(ref)
-            continue
-        prices, _ = _current(model["prices"], upstream, today)
-        values = {}
-        for ours, theirs in _FIELDS.items():
-            value = number(_base(prices.get(theirs), upstream), f"{upstream}.{theirs}")
-            values[ours] = tidy(value) if value is not None else None
-        if values["input"] is None and values["output"] is None:
-            out.skipped[ref] = f"{upstream} has no token price"
-            continue
-        out.observed[ref] = Observed(NAME, upstream, **values)
+        return models.get((provider, model_id))
+
+    out = observe(NAME, mapping, find, prices, lambda upstream: f"{upstream} has no token price")
     mapped = set(mapping.values())
     out.unmapped = sorted(f"{p}:{m}" for p, m in models if p in track and f"{p}:{m}" not in mapped)
     for upstream in out.unmapped:

@@ -6,11 +6,12 @@ refresh reads (without importing litellm) when asked to use the installed packag
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from costcalc.errors import FormatError, RefreshError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.model import NewModel, Normalised, Observed, per_million
+from costcalc.refresh.model import NewModel, Normalised, observe, per_million
 
 NAME = "litellm"
 LABEL = "litellm model_prices_and_context_window.json"
@@ -59,22 +60,13 @@ def _tokens(value: Any) -> int | None:
 
 
 def normalise(data: dict[str, Any], mapping: dict[str, str], track: tuple[str, ...] = ()) -> Normalised:
-    out = Normalised()
-    for ref, key in mapping.items():
-        entry = data.get(key)
-        if entry is None:
-            out.gone.append(ref)
-            continue
+    def prices(key: str, entry: Any) -> dict[str, Decimal | None]:
         if not isinstance(entry, dict):
             raise FormatError(f"entry {key!r} is {type(entry).__name__}, not an object: the upstream format changed")
-        values = {}
-        for ours, theirs in _FIELDS.items():
-            per_token = number(entry.get(theirs), f"{key}.{theirs}")
-            values[ours] = per_million(per_token) if per_token is not None else None
-        if values["input"] is None and values["output"] is None:
-            out.skipped[ref] = f"{key} has no per-token price"
-            continue
-        out.observed[ref] = Observed(NAME, key, **values)
+        per_token = {ours: number(entry.get(theirs), f"{key}.{theirs}") for ours, theirs in _FIELDS.items()}
+        return {ours: per_million(v) if v is not None else None for ours, v in per_token.items()}
+
+    out = observe(NAME, mapping, data.get, prices, lambda key: f"{key} has no per-token price")
     mapped = set(mapping.values())
     out.unmapped = sorted(k for k, v in data.items() if k not in mapped and isinstance(v, dict)
                           and v.get("litellm_provider") in track and v.get("mode") == "chat")

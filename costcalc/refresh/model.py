@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 PRICE_FIELDS = ("input", "output", "cached_input")
 _PLACES = Decimal("1e-9")  # per 1M tokens: far below any list price, removes binary-float noise upstream
@@ -62,3 +64,23 @@ class Normalised:
     new: list[NewModel] = field(default_factory=list)  # the unmapped ones with a price, for table stanzas
     skipped: dict[str, str] = field(default_factory=dict)  # offering ref -> why no comparable price
     fx: dict[date, Decimal] = field(default_factory=dict)  # ECB only: day -> USD per 1 EUR
+
+
+def observe(source: str, mapping: dict[str, str], find: Callable[[str], Any],
+            prices: Callable[[str, Any], dict[str, Decimal | None]],
+            no_price: Callable[[str], str]) -> Normalised:
+    """The loop every source shares: each mapped offering's upstream entry (`find`; None: gone from upstream),
+    its prices per 1M units (`prices`), and, when it has neither an input nor an output price, the reason it is
+    skipped (`no_price`, which may raise FormatError instead)."""
+    out = Normalised()
+    for ref, key in mapping.items():
+        entry = find(key)
+        if entry is None:
+            out.gone.append(ref)
+            continue
+        values = prices(key, entry)
+        if values["input"] is None and values["output"] is None:
+            out.skipped[ref] = no_price(key)
+            continue
+        out.observed[ref] = Observed(source, key, **values)
+    return out

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from costcalc.errors import FormatError
 from costcalc.refresh._json import load_json, number
-from costcalc.refresh.model import Normalised, Observed, per_million
+from costcalc.refresh.model import Normalised, observe, per_million
 
 NAME = "openrouter"
 LABEL = "OpenRouter /api/v1/models"
@@ -33,20 +34,15 @@ def parse(raw: bytes) -> dict[str, dict[str, Any]]:
 
 def normalise(models: dict[str, dict[str, Any]], mapping: dict[str, str],
               track: tuple[str, ...] = ()) -> Normalised:
-    out = Normalised()
-    for ref, model_id in mapping.items():
-        model = models.get(model_id)
-        if model is None:
-            out.gone.append(ref)
-            continue
-        pricing = model["pricing"]
-        values = {}
-        for ours, theirs in _FIELDS.items():
-            per_token = number(pricing.get(theirs), f"{model_id}.pricing.{theirs}")
-            values[ours] = per_million(per_token) if per_token is not None else None
-        if values["input"] is None and values["output"] is None:
-            raise FormatError(f"{model_id}.pricing has neither 'prompt' nor 'completion': the upstream format changed")
-        out.observed[ref] = Observed(NAME, model_id, **values)
+    def prices(model_id: str, model: dict[str, Any]) -> dict[str, Decimal | None]:
+        per_token = {ours: number(model["pricing"].get(theirs), f"{model_id}.pricing.{theirs}")
+                     for ours, theirs in _FIELDS.items()}
+        return {ours: per_million(v) if v is not None else None for ours, v in per_token.items()}
+
+    def no_price(model_id: str) -> str:
+        raise FormatError(f"{model_id}.pricing has neither 'prompt' nor 'completion': the upstream format changed")
+
+    out = observe(NAME, mapping, models.get, prices, no_price)
     mapped = set(mapping.values())
     # Variants such as ":free" or ":batch" are routing options, not separate models.
     out.unmapped = sorted(i for i in models if i not in mapped and ":" not in i and i.startswith(track))
