@@ -1,4 +1,8 @@
-"""Read the key/value header of a GGUF file: llama.cpp's vocab-only GGUFs keep the whole tokenizer there."""
+"""Read the key/value header of a GGUF file: llama.cpp's vocab-only GGUFs keep the whole tokenizer there.
+
+Why not llama.cpp's own `gguf` package (0.19): its GGUFReader gives the same key/values on these files, but it
+reads a path through a numpy memory map (the header arrives here as bytes from a pinned archive, so it would need
+a temporary file) and brings tqdm and requests with it, for the ~40 lines below."""
 
 from __future__ import annotations
 
