@@ -26,44 +26,40 @@ if TYPE_CHECKING:
 
 
 def _offerings(book: PriceBook, models: Sequence[str], base: str, as_of: date,
-               all_hosts: bool = False) -> tuple[list[Offering], Offering]:
+               all_hosts: bool = False) -> tuple[list[Offering], Offering, dict[str, str]]:
+    """The offerings to compare, the base, and {name as given: offering ref} for each name that was an alias,
+    a bare id or a dated snapshot id, so that a report can say which model it used."""
     from costcalc.prices.models import ALL_HOSTS, ModelIndex
 
     if all_hosts or any(m.endswith(ALL_HOSTS) for m in [*models, base]):
         index = ModelIndex.of(book)
         expanded = index.expand(models, as_of, all_hosts)
-        if base.endswith(ALL_HOSTS):
-            base = index.expand([base], as_of)[0]
+        # A model's own name (not any host's offering) as the base means its first host, as in the list.
+        if base.endswith(ALL_HOSTS) or (all_hosts and _ref_or_none(book, base) is None):
+            base = index.expand([base], as_of, all_hosts)[0]
         models = expanded
     offerings: list[Offering] = []
-    for ref in models:
-        off = book.lookup(ref, as_of)
+    resolved: dict[str, str] = {}
+
+    def lookup(name: str) -> Offering:
+        off = book.lookup(name, as_of)
+        if off.ref != name:
+            resolved[name] = off.ref
+        return off
+
+    for name in models:
+        off = lookup(name)
         if off.ref not in {o.ref for o in offerings}:
             offerings.append(off)
     if not offerings:
         raise UsageError("nothing to compare: no offerings selected", "pass -m provider/model (repeatable)")
-    base_off = book.lookup(base, as_of)
+    base_off = lookup(base)
     if base_off.ref not in {o.ref for o in offerings}:
         raise UsageError(f"base {base!r} is not among the compared offerings",
                          f"add -m {base} or choose --base from: {', '.join(o.ref for o in offerings)}")
     for off in offerings:
         off.entry(as_of)  # raises "no price for X on D; first price from D0"
-    return offerings, base_off
-
-
-def resolutions(book: PriceBook, names: Sequence[str], as_of: date) -> list[tuple[str, str]]:
-    """(name as given, offering it means on `as_of`) for every name that is an alias, a bare id or a dated
-    snapshot id rather than the offering's own `provider/model` id, so a report can say which model it used."""
-    from costcalc.prices.models import ALL_HOSTS
-
-    out: dict[str, str] = {}
-    for name in names:
-        if name.endswith(ALL_HOSTS) or name in out:
-            continue
-        ref = book.lookup(name, as_of).ref
-        if ref != name:
-            out[name] = ref
-    return list(out.items())
+    return offerings, base_off, resolved
 
 
 def _ref_or_none(book: PriceBook, name: str) -> str | None:
@@ -88,8 +84,7 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
 
     if not languages:
         raise UsageError("nothing to compare: no languages selected", "pass -l LANG or -l all")
-    offerings, base_off = _offerings(book, models, base, as_of, all_hosts)
-    resolved = resolutions(book, [*models, base], as_of)
+    offerings, base_off, resolved = _offerings(book, models, base, as_of, all_hosts)
     genres = genre_weights(genres or {}, list(corpus.genres))
     if reference not in corpus.by_lang:
         raise InputError(f"corpus {corpus.name!r} has no {reference!r} text: costs are per 1M characters of "
@@ -151,7 +146,8 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
                                     as_of, workload, basis={r.offering: r.calibration for r in absolute
                                                             if r.calibration})
     compared = {o.ref for o in offerings}
-    provenance["caveats"] += [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}") for name, ref in resolved]
+    provenance["caveats"] += [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}")
+                              for name, ref in resolved.items()]
     provenance["caveats"] += [Caveat(note.split(":")[0], "your-price", note.split(": ", 1)[1])
                               for note in book.overlay_notes if note.split(":")[0] in compared]
     for name, per_language in calibrations.items():

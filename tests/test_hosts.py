@@ -125,6 +125,16 @@ def test_report_all_hosts_expands_each_model(run):
     assert len(hosts) >= 4 and all(ref in text for ref in hosts)
 
 
+def test_all_hosts_of_a_model_named_by_its_own_id_takes_its_first_host_as_base(run):
+    """`-m MODEL --all-hosts` with MODEL the model's id (no host sells it under that ref): every host, and the
+    base is the first of them, as for `MODEL@*`."""
+    by_id = _json(run("report", "-m", LLAMA33, "--all-hosts", "-l", "it", "--format", "json"))
+    by_star = _json(run("report", "-m", f"{LLAMA33}@*", "-l", "it", "--format", "json"))
+    assert by_id["offerings"] == by_star["offerings"] and len(by_id["offerings"]) >= 3
+    assert by_id["base"] == by_star["base"] == by_id["offerings"][0]
+    assert by_id["relative"] == by_star["relative"]
+
+
 @pytest.fixture
 def copied_pricing(tmp_path: Path) -> Path:
     root = tmp_path / "pricing"
