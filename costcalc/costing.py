@@ -15,7 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 from costcalc.cost_model import Workload, blend, context, ratio
 from costcalc.errors import InputError, NoPriceError, UsageError
-from costcalc.matrix import Caveat, CostMatrix, GenreCost, OfferingCost, OfferingSource, PriceSource, Ratio
+from costcalc.matrix import (
+    Caveat,
+    CorpusInfo,
+    CostMatrix,
+    DocumentCounts,
+    GenreCost,
+    LeftOut,
+    OfferingCost,
+    OfferingSource,
+    PriceChange,
+    PriceHistory,
+    PriceSource,
+    Provenance,
+    Ratio,
+    TokenizerInfo,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,18 +156,14 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
             relative.append(Ratio(lang, off.ref, base_off.ref, ratio(cost, costs[base_off.ref]),
                                   exact[off.tokenizer] and exact[base_off.tokenizer]))
     premiums = premium_rows([c for c in counts if c.lang in {*languages, reference}], reference)
-    provenance = _provenance(book, corpus, offerings, quotes, exact, as_of, currency, workload, reference)
-    provenance["caveats"] = caveats(offerings, quotes, exact, {r.offering: r.notes for r in absolute},
-                                    as_of, workload, basis={r.offering: r.calibration for r in absolute
-                                                            if r.calibration})
     compared = {o.ref for o in offerings}
-    provenance["caveats"] += [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}")
-                              for name, ref in resolved.items()]
-    provenance["caveats"] += [Caveat(note.split(":")[0], "your-price", note.split(": ", 1)[1])
-                              for note in book.overlay_notes if note.split(":")[0] in compared]
-    for name, per_language in calibrations.items():
-        provenance["tokenizers"][name]["calibration"] = per_language
-    provenance.update(_genre_provenance(corpus, genres))
+    notes = (caveats(offerings, quotes, exact, {r.offering: r.notes for r in absolute}, as_of, workload,
+                     basis={r.offering: r.calibration for r in absolute if r.calibration})
+             + [Caveat(ref, "resolved", f"{name} resolved to {ref} on {as_of}") for name, ref in resolved.items()]
+             + [Caveat(note.split(":")[0], "your-price", note.split(": ", 1)[1])
+                for note in book.overlay_notes if note.split(":")[0] in compared])
+    provenance = _provenance(book, corpus, offerings, quotes, exact, calibrations, as_of, currency, workload,
+                             reference, tuple(notes), genres)
     published = None
     from costcalc.presets import PUBLISHED_DEFAULT
 
@@ -160,11 +171,12 @@ def compute(book: PriceBook, corpus: Corpus, *, languages: Sequence[str], models
             and base_off.ref == _ref_or_none(book, PUBLISHED_DEFAULT["base"]) and workload == Workload()):
         published = {_ref_or_none(book, k): v for k, v in PUBLISHED_DEFAULT["ratios"].items()
                      if _ref_or_none(book, k) in quotes}
-    documents = {"chars": {lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])}
-                           for lang in sorted({*languages, reference})},
-                 "tokens": {t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])}
-                                for lang in sorted({*languages, reference})} for t in tokenizer_names}}
-    return CostMatrix(tuple(absolute), tuple(relative), premiums, provenance, base_off.ref, list(languages),
+    both = sorted({*languages, reference})
+    documents = DocumentCounts(
+        chars={lang: {d: chars[(lang, d)] for d in corpus.aligned([lang, reference])} for lang in both},
+        tokens={t: {lang: {d: tokens[(t, lang, d)] for d in corpus.aligned([lang, reference])} for lang in both}
+                for t in tokenizer_names})
+    return CostMatrix(tuple(absolute), tuple(relative), tuple(premiums), provenance, base_off.ref, list(languages),
                       [o.ref for o in offerings], published, tuple(by_genre), documents,
                       price_history(offerings, as_of, currency))
 
@@ -180,13 +192,6 @@ def _calibrations(tokenizers: Sequence[str], languages: Sequence[str]) -> dict[s
 
     cal = active()
     return {f: {lang: cal.resolve(f, lang).to_dict() for lang in dict.fromkeys(languages)} for f in families}
-
-
-def _genre_provenance(corpus: Corpus, weights: Mapping[str, Decimal] | None) -> dict[str, Any]:
-    from costcalc.genre import describe
-
-    return {"genre": describe(weights), "genre_weights": dict(weights) if weights else None,
-            "genres": corpus.genres}
 
 
 FX_STALE_DAYS = 5  # ECB publishes on working days: more than a long weekend old is worth saying
@@ -241,16 +246,15 @@ def price_info(q: Quote) -> PriceSource:
                        regional_uplift=q.regional_uplift)
 
 
-def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> dict[str, Any]:
+def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> PriceHistory:
     """The prices of each offering on every day up to `as_of` on which one of them changed (a new entry, a
     retirement, a provider rule such as batch pricing starting or ending), for the HTML page's as-of choice.
-    Per offering only the days its price differs from the day before are kept:
-    {"dates": [...], "offerings": {ref: [{"from", "price" (price_info or None), "why"}]}}."""
+    Per offering only the days its price differs from the day before are kept."""
     rules = [r for off in offerings for r in off.provider.rules if r.covers(off.model.id)]
     starts = ({e.from_ for off in offerings for e in off.model.prices} | {off.model.until for off in offerings}
               | {r.from_ for r in rules} | {r.until for r in rules})
     days = sorted({day for day in starts if day and day <= as_of} | {as_of})
-    changes: dict[str, list[dict[str, Any]]] = {}
+    changes: dict[str, list[PriceChange]] = {}
     for off in offerings:
         kept = changes.setdefault(off.ref, [])
         for day in days:
@@ -259,37 +263,34 @@ def price_history(offerings: Sequence[Offering], as_of: date, currency: str) -> 
             except NoPriceError as err:  # not yet priced, or retired: say which, without the day asked about
                 info = None
                 why = err.message if day >= off.first_priced else f"first priced on {off.first_priced}"
-            if not kept or (kept[-1]["price"], kept[-1]["why"]) != (info, why):
-                kept.append({"from": day, "price": info, "why": why})
-    changed = {c["from"] for kept in changes.values() for c in kept}
-    return {"dates": [day for day in days if day in changed or day == as_of], "offerings": changes}
+            if not kept or (kept[-1].price, kept[-1].why) != (info, why):
+                kept.append(PriceChange(day, info, why))
+    changed = {c.from_ for kept in changes.values() for c in kept}
+    return PriceHistory([day for day in days if day in changed or day == as_of], changes)
 
 
 def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quotes: dict[str, Quote],
-                exact: dict[str, bool], as_of: date, currency: str, workload: Workload,
-                reference: str) -> dict[str, Any]:
+                exact: dict[str, bool], calibrations: dict[str, dict[str, dict[str, Any]]], as_of: date,
+                currency: str, workload: Workload, reference: str, notes: tuple[Caveat, ...],
+                genres: Mapping[str, Decimal] | None) -> Provenance:
     from costcalc.counting import identity
+    from costcalc.genre import describe
 
-    tokenizers = {name: {"exact": exact[name], "fingerprint": identity(name)[0]}
+    tokenizers = {name: TokenizerInfo(exact[name], identity(name)[0], calibrations.get(name))
                   for name in sorted({o.tokenizer for o in offerings})}
-    return {
-        "price_table": book.version,
-        "as_of": as_of,
-        "currency": currency,
-        "workload": workload.describe(),
-        "workload_parameters": {f.name: getattr(workload, f.name) for f in fields(workload)},
-        "reference_language": reference,
-        "content_unit": f"1M characters of {reference} text (parallel translations count their own tokens)",
-        "counting_protocol": "each document encoded on its own, no special tokens or BOS; summed per language",
-        "corpus": {"name": corpus.name, "sha256": corpus.sha256, "origin": corpus.origin,
-                   "languages": len(corpus.languages), "documents": len(corpus.doc_ids)},
-        "tokenizers": tokenizers,
-        "offerings": {off.ref: OfferingSource(off.model.name, off.provider.name, off.tokenizer,
-                                              off.model.context_window, price_info(quotes[off.ref]))
-                      for off in offerings},
-        "fx_source": book.fx.source,
-        "left_out": [],
-    }
+    return Provenance(
+        price_table=book.version, as_of=as_of, currency=currency, workload=workload.describe(),
+        workload_parameters={f.name: getattr(workload, f.name) for f in fields(workload)},
+        reference_language=reference,
+        content_unit=f"1M characters of {reference} text (parallel translations count their own tokens)",
+        counting_protocol="each document encoded on its own, no special tokens or BOS; summed per language",
+        corpus=CorpusInfo(corpus.name, corpus.sha256, corpus.origin, len(corpus.languages), len(corpus.doc_ids)),
+        tokenizers=tokenizers,
+        offerings={off.ref: OfferingSource(off.model.name, off.provider.name, off.tokenizer,
+                                           off.model.context_window, price_info(quotes[off.ref]))
+                   for off in offerings},
+        fx_source=book.fx.source, caveats=notes, genre=describe(genres),
+        genre_weights=dict(genres) if genres else None, genres=corpus.genres)
 
 
 def compare(language: str | Sequence[str] | None = None, models: Sequence[str] | None = None,
@@ -377,13 +378,13 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
     if "all" in languages:
         languages = list(text.languages)
     languages = text.require_languages(languages)
-    left_out: list[dict[str, str]] = []
+    left_out: list[LeftOut] = []
     if skip_unavailable:
         from costcalc.prices import load_prices
 
         book = load_prices(as_of=day, path=root, overlays=overlays)
         missing = _not_installed({book.lookup(m).tokenizer for m in models})
-        left_out = [{"offering": book.lookup(m).ref, "reason": missing[book.lookup(m).tokenizer]}
+        left_out = [LeftOut(book.lookup(m).ref, missing[book.lookup(m).tokenizer])
                     for m in models if book.lookup(m).tokenizer in missing]
         models = [m for m in models if book.lookup(m).tokenizer not in missing]
     from costcalc.calibrate.store import load_set, using
@@ -394,7 +395,7 @@ def compare(language: str | Sequence[str] | None = None, models: Sequence[str] |
         matrix = compute(book, text, languages=languages, models=models, base=base, as_of=day,
                          currency=currency.upper(), workload=workload, workers=workers, progress=progress,
                          genres=_genre_map(genres, text), all_hosts=all_hosts)
-    matrix = matrix.with_provenance(left_out=left_out)
+    matrix = matrix.with_provenance(left_out=tuple(left_out))
     if digest is not None:
         results.put(key, matrix.to_cache())  # the preset is not part of the result: it is said on the way out
     return matrix.with_provenance(preset=plan["header"])

@@ -20,6 +20,8 @@ from costcalc.corpus import Corpus
 if TYPE_CHECKING:
     import pandas as pd
 
+    from costcalc.matrix import Premium
+
 COLUMNS = ["tokenizer", "lang", "doc", "chars", "bytes", "tokens", "exact"]
 # Loading a tokenizer costs 0.01-1 s per process, so work is split by tokenizer first (each worker loads only
 # the tokenizers it counts) and by text only when there are fewer tokenizers than workers or a task is huge.
@@ -196,12 +198,10 @@ def count_corpus(corpus: Corpus, tokenizers: Sequence[str], *, languages: Sequen
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-PREMIUM_COLUMNS = ["tokenizer", "language", "documents", "chars", "tokens", "reference_tokens", "premium", "exact"]
-
-
-def premium_rows(counts: Iterable[Count], reference: str = "en") -> list[dict]:
+def premium_rows(counts: Iterable[Count], reference: str = "en") -> list[Premium]:
     """premium(L, t) = tokens(L, t) / tokens(reference, t) over the documents present in both."""
     from costcalc.errors import InputError
+    from costcalc.matrix import Premium
 
     table: dict[tuple[str, str], dict[str, Count]] = defaultdict(dict)
     for c in counts:
@@ -217,16 +217,19 @@ def premium_rows(counts: Iterable[Count], reference: str = "en") -> list[dict]:
             continue
         tokens = sum(docs[d].tokens for d in shared)
         ref_tokens = sum(ref[d].tokens for d in shared)
-        rows.append({"tokenizer": name, "language": lang, "documents": len(shared),
-                     "chars": sum(docs[d].chars for d in shared), "tokens": tokens, "reference_tokens": ref_tokens,
-                     "premium": tokens / ref_tokens if ref_tokens else float("nan"),
-                     "exact": all(docs[d].exact for d in shared)})
+        rows.append(Premium(name, lang, len(shared), sum(docs[d].chars for d in shared), tokens, ref_tokens,
+                            tokens / ref_tokens if ref_tokens else float("nan"),
+                            all(docs[d].exact for d in shared)))
     return rows
 
 
 def premiums(counts: pd.DataFrame, reference: str = "en") -> pd.DataFrame:
     """`premium_rows` over a counts DataFrame, as a DataFrame."""
+    from dataclasses import asdict, fields
+
     import pandas as pd
 
+    from costcalc.matrix import Premium
+
     rows = premium_rows((Count(*r) for r in counts[COLUMNS].itertuples(index=False)), reference)
-    return pd.DataFrame(rows, columns=PREMIUM_COLUMNS)
+    return pd.DataFrame([asdict(r) for r in rows], columns=[f.name for f in fields(Premium)])

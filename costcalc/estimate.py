@@ -23,7 +23,8 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -536,6 +537,19 @@ class OfferingEstimate:
 
 
 @dataclass(frozen=True)
+class EstimateProvenance:
+    """What an estimate read and priced with."""
+
+    price_table: str
+    as_of: date
+    direction: str  # input or output
+    estimator: str  # how totals were made: an exact count, or the sampling estimator
+    inputs: int  # files read
+    input_bytes: int
+    workers: int
+
+
+@dataclass(frozen=True)
 class Estimate:
     """What `estimate` returns: a frozen record per offering, the totals read, and how they were made."""
 
@@ -545,7 +559,7 @@ class Estimate:
     sample: float | None
     seed: int
     engine: str
-    provenance: dict[str, Any]
+    provenance: EstimateProvenance
     approximate_interval: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -555,7 +569,7 @@ class Estimate:
             "documents": t.documents, "units": t.units, "sampled_units": t.sampled_units, "chars": t.chars,
             "bytes": t.bytes, "skipped": self.skipped.count, "skipped_examples": self.skipped.examples,
             "sample": self.sample, "seed": self.seed, "engine": self.engine,
-            "approximate_interval": self.approximate_interval, "provenance": self.provenance,
+            "approximate_interval": self.approximate_interval, "provenance": asdict(self.provenance),
         }
 
     def rows(self) -> list[dict[str, Any]]:
@@ -573,8 +587,8 @@ class Estimate:
         """What was read and priced, how it was sampled, which counts are estimates, what was skipped."""
         t, prov = self.totals, self.provenance
         notes = [f"{t.documents:,} documents ({t.units:,} units), {t.chars:,} characters, {t.bytes:,} bytes in "
-                 f"{prov['inputs']} file(s); price table {prov['price_table']}, prices as of {prov['as_of']}, "
-                 f"billed as {prov['direction']}."]
+                 f"{prov.inputs} file(s); price table {prov.price_table}, prices as of {prov.as_of}, "
+                 f"billed as {prov.direction}."]
         if self.sample is not None:
             notes.append(f"Sampled {t.sampled_units:,} of {t.units:,} units (fraction {self.sample}, seed "
                          f"{self.seed}); tokens and cost are estimates with 95 % intervals (ratio estimator on "
@@ -677,9 +691,9 @@ def estimate(paths: Sequence[str], models: Sequence[str], *, pattern: str | None
             off.ref, off.tokenizer, not off.tokenizer.startswith("estimate:") and not closed, tokens, low, high,
             cost, cost_low, cost_high, currency, price, q.citation_text(), q.entry.confidence,
             cal.resolve(off.tokenizer, language).to_dict() if closed else None))
-    provenance = {"price_table": book.version, "as_of": book.as_of, "direction": direction,
-                  "estimator": "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else
-                  "exact count of every unit", "inputs": len(files), "input_bytes": total_bytes,
-                  "workers": runner.workers}
+    provenance = EstimateProvenance(
+        book.version, book.as_of, direction,
+        "ratio estimator on characters, 95 % interval (costcalc.sampling)" if sample else "exact count of every unit",
+        len(files), total_bytes, runner.workers)
     return Estimate(tuple(results), totals, skipped, sample, seed, engine, provenance, approximate)
 

@@ -10,7 +10,7 @@ cheapest first; `host_history()` lists each host's dated prices.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -25,9 +25,22 @@ HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input
 
 if TYPE_CHECKING:
     from costcalc.cost_model import Workload
+    from costcalc.matrix import CorpusInfo, TokenizerInfo
 
 
-@dataclass
+@dataclass(frozen=True)
+class HostsProvenance:
+    """What a hosts table was computed from: the comparison's price table, corpus and tokenizers."""
+
+    price_table: str
+    corpus: CorpusInfo
+    tokenizers: dict[str, TokenizerInfo]
+    content_unit: str
+    counting_protocol: str
+    fx_source: str
+
+
+@dataclass(frozen=True)
 class HostsTable:
     """Every host of one model on one date, cheapest first for the workload, with where each price came from."""
 
@@ -40,7 +53,7 @@ class HostsTable:
     workload: str
     languages: list[str]
     rows: list[dict[str, Any]]
-    provenance: dict[str, Any] = field(default_factory=dict)
+    provenance: HostsProvenance
 
     def to_dict(self) -> dict[str, Any]:
         return {"model": self.model, "name": self.name, "tokenizer": self.tokenizer, "exact": self.exact,
@@ -63,7 +76,7 @@ class HostsTable:
             f"Prices in {self.currency} per 1M tokens; cost_<language>: {self.currency} per 1M characters of "
             "English-equivalent content in that language.",
             f"Tokenizer {self.tokenizer} ({kind}), the same for every host; price table "
-            f"{self.provenance['price_table']}; corpus {self.provenance['corpus']['name']}.",
+            f"{self.provenance.price_table}; corpus {self.provenance.corpus.name}.",
             "Sources (ids): see pricing/sources.yaml or --format json for titles, links and dates.",
         ]
         return Listing(rows, columns, notes, payload=self.to_dict())
@@ -126,9 +139,8 @@ def hosts_of(model: str, as_of: str | date | None = None, languages: Sequence[st
     return HostsTable(
         model=canonical, name=registered.name if registered else offerings[0].model.name, tokenizer=tokenizer,
         exact=exact, as_of=day, currency=currency, workload=workload.describe(), languages=langs, rows=rows,
-        provenance={"price_table": prov["price_table"], "corpus": prov["corpus"], "tokenizers": prov["tokenizers"],
-                    "content_unit": prov["content_unit"], "counting_protocol": prov["counting_protocol"],
-                    "fx_source": prov.get("fx_source")},
+        provenance=HostsProvenance(prov.price_table, prov.corpus, prov.tokenizers, prov.content_unit,
+                                   prov.counting_protocol, prov.fx_source),
     )
 
 

@@ -23,6 +23,8 @@ def plain(value: Any) -> Any:
         out: dict[str, Any] = {}
         for f in fields(value):  # a field marked inline contributes its own fields at its place
             part = plain(getattr(value, f.name))
+            if part is None and f.metadata.get("omit_none"):
+                continue
             out.update(part if f.metadata.get("inline") else {f.name: part})
         return out
     if isinstance(value, dict):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from costcalc.presets import PresetHeader  # at run time: rebuild() resolves the field types
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,6 +122,85 @@ class OfferingSource:
 
 
 @dataclass(frozen=True)
+class CorpusInfo:
+    """The corpus the counts come from."""
+
+    name: str
+    sha256: str
+    origin: str
+    languages: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    """One tokenizer the comparison counted with. A closed family carries the calibration its counts used."""
+
+    exact: bool
+    fingerprint: str
+    # {language: the calibration's fields (costcalc.calibrate.store.Resolved.to_dict)}; JSON omits it when None
+    calibration: dict[str, dict[str, Any]] | None = field(default=None, metadata={"omit_none": True})
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An offering asked for but not compared, and why."""
+
+    offering: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a comparison was computed from. JSON writes the fields in this order."""
+
+    price_table: str
+    as_of: date
+    currency: str
+    workload: str  # the workload in words
+    workload_parameters: dict[str, Any]
+    reference_language: str
+    content_unit: str
+    counting_protocol: str
+    corpus: CorpusInfo
+    tokenizers: dict[str, TokenizerInfo]
+    offerings: dict[str, OfferingSource]
+    fx_source: str
+    left_out: tuple[LeftOut, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+    genre: str = ""  # how the documents were weighted, in words
+    genre_weights: dict[str, Decimal] | None = None
+    genres: dict[str, str] = field(default_factory=dict)  # {genre id: description}
+    preset: PresetHeader | None = None
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """An offering's price from one day on: None with `why` when it had none (not yet priced, retired)."""
+
+    from_: date
+    price: PriceSource | None
+    why: str | None
+
+
+@dataclass(frozen=True)
+class PriceHistory:
+    """The days up to the as-of date on which a compared offering's price changed, and each offering's prices
+    from those days (only the days its own price differs from the day before), for the HTML page."""
+
+    dates: list[date] = field(default_factory=list)
+    offerings: dict[str, list[PriceChange]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """Per-document characters and tokens, for the HTML page to re-weight genres in the browser."""
+
+    chars: dict[str, dict[str, int]] = field(default_factory=dict)  # {language: {document: characters}}
+    tokens: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # {tokenizer: {language: {doc: n}}}
+
+
+@dataclass(frozen=True)
 class CostMatrix:
     """Everything one comparison computed, with its provenance; frozen: a finished comparison is never changed,
     `with_provenance` makes a new one. Reporters render the row lists; library users get the same data as pandas
@@ -125,33 +208,30 @@ class CostMatrix:
 
     absolute_rows: tuple[OfferingCost, ...]  # one per (language, offering)
     relative_rows: tuple[Ratio, ...]  # one per (language, offering): ratio = cost(offering) / cost(base)
-    premium_rows: list[dict[str, Any]]  # one per (tokenizer, language): tokens vs the reference language
-    provenance: dict[str, Any]  # what it was computed from: "offerings" holds OfferingSource records, "caveats"
-    # Caveat records
+    premium_rows: tuple[Premium, ...]  # one per (tokenizer, language): tokens vs the reference language
+    provenance: Provenance
     base: str
     languages: list[str]
     offerings: list[str]
-    published: dict[str, Any] | None = field(default=None)
+    published: dict[str, float] | None = None  # {offering: the published ratio} for the published comparison
     genre_rows: tuple[GenreCost, ...] = ()  # one per (language, genre, offering)
-    documents: dict[str, Any] = field(default_factory=dict)  # per-document chars and tokens, for the HTML page
-    price_history: dict[str, Any] = field(default_factory=dict)  # prices on earlier dates, for the HTML page
+    documents: DocumentCounts = field(default_factory=DocumentCounts)
+    price_history: PriceHistory = field(default_factory=PriceHistory)
 
     def with_provenance(self, **parts: Any) -> CostMatrix:
         """A copy whose provenance also says `parts` (e.g. the preset it was asked under)."""
-        from dataclasses import replace
-
-        return replace(self, provenance={**self.provenance, **parts})
+        return replace(self, provenance=replace(self.provenance, **parts))
 
     @property
     def caveats(self) -> tuple[Caveat, ...]:
-        return tuple(self.provenance.get("caveats") or ())
+        return self.provenance.caveats
 
     def source(self, offering: str) -> OfferingSource:
-        return self.provenance["offerings"][offering]
+        return self.provenance.offerings[offering]
 
     def exact(self, offering: str) -> bool:
         """Counted with the offering's own tokenizer (False: an estimate)."""
-        return self.provenance["tokenizers"][self.source(offering).tokenizer]["exact"]
+        return self.provenance.tokenizers[self.source(offering).tokenizer].exact
 
     def row(self, language: str, offering: str) -> CostRow:
         return self._by_key[(language, offering)]
@@ -183,9 +263,7 @@ class CostMatrix:
     def premiums(self) -> pd.DataFrame:
         import pandas as pd
 
-        from costcalc.counting import PREMIUM_COLUMNS
-
-        return pd.DataFrame(self.premium_rows, columns=PREMIUM_COLUMNS)
+        return pd.DataFrame([asdict(r) for r in self.premium_rows], columns=[f.name for f in fields(Premium)])
 
     def matrix(self, language: str) -> pd.DataFrame:
         """offerings x offerings: R[i, j] = cost(i) / cost(j) in `language`."""
@@ -200,32 +278,14 @@ class CostMatrix:
     @classmethod
     def from_cache(cls, data: Any) -> CostMatrix | None:
         """The inverse of `to_cache`; None for anything that is not a complete matrix (a stale or foreign file)."""
-        names = {f.name for f in fields(cls)}
-        if not isinstance(data, dict) or set(data) != names:
-            return None
-
-        def price(p: dict[str, Any] | None) -> PriceSource | None:
-            return None if p is None else PriceSource(**p)
-
         try:
-            prov = data["provenance"]
-            history = data["price_history"]
-            return cls(**{
-                **data, "absolute_rows": tuple(OfferingCost(**r) for r in data["absolute_rows"]),
-                "relative_rows": tuple(Ratio(**r) for r in data["relative_rows"]),
-                "genre_rows": tuple(GenreCost(**r) for r in data["genre_rows"]),
-                "provenance": {**prov, "caveats": [Caveat(**c) for c in prov["caveats"]],
-                               "offerings": {ref: OfferingSource(**{**o, "price": PriceSource(**o["price"])})
-                                             for ref, o in prov["offerings"].items()}},
-                "price_history": {**history, "offerings": {
-                    ref: [{**c, "price": price(c["price"])} for c in kept]
-                    for ref, kept in history.get("offerings", {}).items()}} if history else history})
+            return rebuild(cls, data)
         except (TypeError, KeyError):  # written by another version of these records
             return None
 
     def __repr__(self) -> str:
         return (f"<CostMatrix {len(self.offerings)} offerings x {len(self.languages)} languages, base {self.base}, "
-                f"as of {self.provenance.get('as_of')}, {self.provenance.get('currency')}>")
+                f"as of {self.provenance.as_of}, {self.provenance.currency}>")
 
     def to_markdown(self) -> str:
         from costcalc.reports import render
@@ -246,3 +306,44 @@ class CostMatrix:
         from costcalc.reports import render
 
         return render(self, "html")
+
+
+@dataclass(frozen=True)
+class Premium:
+    """One language's token premium under one tokenizer: tokens / tokens of the reference language, over the
+    documents present in both."""
+
+    tokenizer: str
+    language: str
+    documents: int
+    chars: int
+    tokens: int
+    reference_tokens: int
+    premium: float
+    exact: bool
+
+
+def rebuild(kind: Any, value: Any) -> Any:
+    """`value` (plain dicts and lists, Decimal and date kept, as the result cache reads them) as `kind`: typed
+    records are rebuilt field by field from their type hints; a key that is not a field raises TypeError, a
+    missing one KeyError."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if is_dataclass(kind) and isinstance(kind, type):
+        if not isinstance(value, dict):
+            raise TypeError(f"{kind.__name__}: expected its fields, got {type(value).__name__}")
+        hints = typing.get_type_hints(kind)
+        known = {f.name for f in fields(kind)}
+        if set(value) - known:
+            raise TypeError(f"{kind.__name__}: unknown fields {sorted(set(value) - known)}")
+        return kind(**{name: rebuild(hints[name], value[name]) for name in known})
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        return rebuild(next(a for a in args if a is not type(None)), value)
+    if origin is tuple:
+        return tuple(rebuild(args[0], v) for v in value)
+    if origin is list:
+        return [rebuild(args[0], v) for v in value]
+    if origin is dict:
+        return {k: rebuild(args[1], v) for k, v in value.items()}
+    return value

@@ -4,7 +4,7 @@ both (what `costcalc premiums` prints and plots)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +76,8 @@ def premiums(corpus: str = "bundled", tokenizers: Sequence[str] = (), languages:
     wanted = text.require_languages(list(languages)) if languages else list(text.languages)
     names = list(tokenizers) or default_tokenizers()
     counts = count_rows(text, names, languages=sorted({*wanted, reference}), workers=workers, progress=progress)
-    rows = [{**r, "premium": round(r["premium"], 4)} for r in premium_rows(counts, reference)
-            if r["language"] in wanted]
+    rows = [{**asdict(r), "premium": round(r.premium, 4)} for r in premium_rows(counts, reference)
+            if r.language in wanted]
     notes = [f"Corpus {text.name} (sha256 {text.sha256[:16]}): {len(text.languages)} languages, "
              f"{len(text.doc_ids)} documents; premium = tokens / {reference} tokens over the documents in both."]
     if not all(r["exact"] for r in rows):

@@ -14,6 +14,17 @@ from typing import Any
 
 from costcalc.errors import InputError, UsageError
 
+
+@dataclass(frozen=True)
+class PresetHeader:
+    """The preset a comparison was asked under (name None: the user's own) and what options overrode."""
+
+    name: str | None
+    overridden: list[str]
+    heading: str
+    description: str
+
+
 # The published comparison that `costcalc report` reproduces by default.
 PUBLISHED_DEFAULT = {
     "language": "it",
@@ -112,7 +123,7 @@ def resolve(preset: str | None, languages: Sequence[str] | str | None, models: S
             base: str | None, as_of: date | str | None, pricing_dir: str | Path | None = None) -> dict[str, Any]:
     """Merge a preset with explicit options. With no preset and no models, the default preset applies; with
     models and no preset, it is a comparison of the user's own. Returns the arguments for compare() and
-    `header`: {name, overridden, heading}."""
+    `header`, the PresetHeader the report names."""
     from costcalc.dates import parse_date
     from costcalc.languages import name as language_name
 
@@ -122,8 +133,8 @@ def resolve(preset: str | None, languages: Sequence[str] | str | None, models: S
     if preset is None and models:
         return {"languages": languages or ["it"], "models": list(models), "base": base, "as_of": as_of,
                 "skip_unavailable": False,
-                "header": {"name": None, "overridden": [], "heading": "your own comparison",
-                           "description": "the offerings, languages and date you chose"}}
+                "header": PresetHeader(None, [], "your own comparison",
+                                       "the offerings, languages and date you chose")}
     chosen = get(preset or DEFAULT)
     day = parse_date(as_of) if as_of else None
     if chosen.name == "current" and not (models and base):
@@ -156,5 +167,4 @@ def resolve(preset: str | None, languages: Sequence[str] | str | None, models: S
     return {"languages": languages or list(chosen.languages), "models": list(models or chosen.models),
             "base": base or (chosen.base if not models or chosen.base in models else None),
             "as_of": day or chosen.as_of, "skip_unavailable": chosen.skip_unavailable and not models,
-            "header": {"name": chosen.name, "overridden": overridden, "heading": heading,
-                       "description": chosen.description}}
+            "header": PresetHeader(chosen.name, overridden, heading, chosen.description)}

@@ -120,7 +120,18 @@ def test_a_cached_comparison_comes_back_as_the_same_typed_matrix(tmp_path, monke
     """The result cache stores the matrix's records as JSON; reading it back gives equal frozen records, so a
     cached report renders byte for byte like a computed one."""
     from costcalc.costing import compare
-    from costcalc.matrix import Caveat, OfferingCost, OfferingSource, PriceSource
+    from costcalc.matrix import (
+        Caveat,
+        CostMatrix,
+        OfferingCost,
+        OfferingSource,
+        Premium,
+        PresetHeader,
+        PriceChange,
+        PriceSource,
+        Provenance,
+        TokenizerInfo,
+    )
 
     monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path))
     computed = compare()
@@ -137,3 +148,18 @@ def test_a_cached_comparison_comes_back_as_the_same_typed_matrix(tmp_path, monke
     assert isinstance(source, OfferingSource) and isinstance(source.price, PriceSource)
     assert source.price.fx_rate is not None  # Mistral Medium was billed in EUR: the rate survives the round trip
     assert cached.to_json() == computed.to_json() and cached.to_markdown() == computed.to_markdown()
+    assert cached.to_html() == computed.to_html()  # the page also reads price history and per-document counts
+    prov = cached.provenance
+    assert isinstance(prov, Provenance) and isinstance(prov.preset, PresetHeader)
+    assert all(isinstance(t, TokenizerInfo) for t in prov.tokenizers.values())
+    assert prov.tokenizers["amazon:titan"].calibration["it"]["method"] == "uncalibrated"
+    assert isinstance(cached.premium_rows[0], Premium)
+    change = cached.price_history.offerings[cached.base][-1]
+    assert isinstance(change, PriceChange) and isinstance(change.price, PriceSource)
+    assert cached.documents.tokens["openai:cl100k_base"]["it"] == computed.documents.tokens["openai:cl100k_base"]["it"]
+    # A file from another version of the records (a field added or gone) is a miss, not a wrong matrix.
+    stored = ResultCache(tmp_path).get(next((tmp_path / "results").glob("*.json")).stem)
+    assert CostMatrix.from_cache(stored) == computed.with_provenance(preset=None)  # the preset is said on the way out
+    assert CostMatrix.from_cache({**stored, "provenance": {**stored["provenance"], "extra": 1}}) is None
+    assert CostMatrix.from_cache({**stored, "provenance": {k: v for k, v in stored["provenance"].items()
+                                                           if k != "genre"}}) is None

@@ -119,7 +119,7 @@ def test_dask_engine_gives_identical_results(inputs, monkeypatch):
     local = estimate([str(inputs)], MODELS, as_of="2025-03-01", workers=2)
     dask = estimate([str(inputs)], MODELS, as_of="2025-03-01", workers=2, engine="dask")
     assert [o.to_dict() for o in dask.offerings] == [o.to_dict() for o in local.offerings]
-    assert dask.totals.units == local.totals.units and dask.provenance["workers"] == 2
+    assert dask.totals.units == local.totals.units and dask.provenance.workers == 2
 
 
 def test_unreachable_scheduler_fails_fast(inputs):
@@ -234,7 +234,7 @@ def test_two_workers_equal_one_worker_and_the_reference(tmp_path, monkeypatch):
     one, two = results[1], results[2]
     assert [o.to_dict() for o in two.offerings] == [o.to_dict() for o in one.offerings]  # counts, Decimal costs
     assert two.to_dict() | {"provenance": None} == one.to_dict() | {"provenance": None}
-    assert two.provenance["workers"] == 2
+    assert two.provenance.workers == 2
     assert one.skipped.examples == [f"{tmp_path / 'a.jsonl'}:451: no string field 'text'"]
 
     # The reference: each record and row on its own, each text file whole, with the reference libraries.

@@ -69,8 +69,8 @@ def test_weighted_cost_is_the_weighted_mean_of_per_genre_costs(tmp_path):
     expected = Decimal(2) * (3 * Decimal(_count("it", "chat")) / chars_en["chat"]
                              + 1 * Decimal(_count("it", "code")) / chars_en["code"]) / 4
     assert abs(m.row("it", "test/m1").cost - expected) < Decimal("1e-25")
-    assert m.provenance["genre"] == "genre-weighted: chat 75 %, code 25 % of the content"
-    assert m.provenance["genre_weights"] == {"chat": Decimal(3), "code": Decimal(1)}
+    assert m.provenance.genre == "genre-weighted: chat 75 %, code 25 % of the content"
+    assert m.provenance.genre_weights == {"chat": Decimal(3), "code": Decimal(1)}
 
 
 def test_one_genre_alone_gives_that_documents_premium_and_cost(tmp_path):
@@ -87,8 +87,8 @@ def test_default_pools_every_document_and_says_so(tmp_path):
     tokens = _count("it", "chat") + _count("it", "code")
     chars_en = sum(len(CORPUS.by_lang["en"][d]) for d in ("chat", "code"))
     assert m.row("it", "test/m1").cost == Decimal(2) * tokens / chars_en
-    assert m.provenance["genre"] == DEFAULT_DESCRIPTION
-    assert m.provenance["genres"] == {"chat": "support chat", "code": "code"}
+    assert m.provenance.genre == DEFAULT_DESCRIPTION
+    assert m.provenance.genres == {"chat": "support chat", "code": "code"}
 
 
 def test_effective_context_holds_window_over_tokens_per_character(tmp_path):

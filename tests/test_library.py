@@ -31,7 +31,7 @@ def test_compare_default_is_the_published_comparison(monkeypatch, tmp_path):
     monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path))
     m = costcalc.compare()
     assert m.languages == ["it"] and m.base == "mistral/mistral-medium-2312"
-    assert str(m.provenance["as_of"]) == "2023-12-14"
+    assert str(m.provenance.as_of) == "2023-12-14"
     ratios = m.relative.set_index("offering")["ratio"]
     # The published figures read cost(Mistral Medium) / cost(other), the inverse of `ratio`; the README promises
     # every exact-tokenizer cell within 5% of them.

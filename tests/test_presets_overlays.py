@@ -62,9 +62,9 @@ def test_preset_alias_and_same_values_are_not_overrides():
     from costcalc.presets import resolve
 
     plan = resolve("published", ["it"], None, "mistral/mistral-medium", "2023-12-14")
-    assert plan["header"]["heading"] == "published-2023-12-14" and plan["header"]["overridden"] == []
+    assert plan["header"].heading == "published-2023-12-14" and plan["header"].overridden == []
     own = resolve(None, ["fr"], ["openai/gpt-5"], None, None)
-    assert own["header"]["name"] is None and own["models"] == ["openai/gpt-5"]
+    assert own["header"].name is None and own["models"] == ["openai/gpt-5"]
 
 
 def test_one_model_added_to_one_provider_without_copying_pricing(run, tmp_path):

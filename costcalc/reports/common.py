@@ -11,7 +11,7 @@ from costcalc.numbers import money, ratio_text
 __all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers the same way
 
 if TYPE_CHECKING:
-    from costcalc.matrix import CostMatrix
+    from costcalc.matrix import CostMatrix, TokenizerInfo
 
 # What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
 DEFINITIONS = {
@@ -38,12 +38,12 @@ def label(matrix: CostMatrix, ref: str) -> str:
     return f"{info.name} on {info.provider}{'' if matrix.exact(ref) else ' (estimate)'}"
 
 
-def tokenizer_kind(tok: dict[str, Any]) -> str:
+def tokenizer_kind(tok: TokenizerInfo) -> str:
     """How a tokenizer's counts were made, for users: exact, a calibrated estimate (naming the calibration
     per language), or a stand-in."""
-    if tok["exact"]:
+    if tok.exact:
         return "exact"
-    per_language = tok.get("calibration")
+    per_language = tok.calibration
     if not per_language:
         return "ESTIMATE: the vendor's tokenizer is not public; counted with a stand-in"
     return "ESTIMATE: the vendor's tokenizer is not public; " + "; ".join(
@@ -56,12 +56,12 @@ def summary(matrix: CostMatrix, language: str) -> str:
     base = matrix.base
     others = [o for o in matrix.offerings if o != base]
     parts = [f"{ratio_text(inverse(matrix.row(language, o).ratio))} of {label(matrix, o)}" for o in others]
-    what = matrix.provenance["workload"]
+    what = matrix.provenance.workload
     lead = (f"{language_name(language)} text, billed as {what}, costs on {label(matrix, base)} about "
             if others else f"{language_name(language)} text on {label(matrix, base)}")
     listing = ", ".join(parts[:-1]) + (f" and {parts[-1]}" if len(parts) > 1 else (parts[0] if parts else ""))
-    return (lead + listing + f", with prices as of {matrix.provenance['as_of']} in "
-            f"{matrix.provenance['currency']} and each model's own tokenizer.")
+    return (lead + listing + f", with prices as of {matrix.provenance.as_of} in "
+            f"{matrix.provenance.currency} and each model's own tokenizer.")
 
 
 def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
@@ -69,7 +69,6 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
     if not matrix.published:
         return []
     lang = matrix.languages[0]
-    prov = matrix.provenance
     base_price = matrix.source(matrix.base).price
     rows = []
     for ref, published in matrix.published.items():
@@ -77,7 +76,7 @@ def published_rows(matrix: CostMatrix) -> list[dict[str, Any]]:
         ours = inverse(ratio)  # in the published reading: cost(base) / cost(offering)
         info = matrix.source(ref)
         price = info.price
-        reasons = ["corpus: the published text is unknown; ours is " + prov["corpus"]["name"]]
+        reasons = ["corpus: the published text is unknown; ours is " + matrix.provenance.corpus.name]
         if base_price.fx_rate is not None:
             reasons.append(f"exchange rate: Mistral bills EUR, converted at ECB {base_price.fx_rate} "
                            f"({base_price.fx_date})")
@@ -98,22 +97,22 @@ def title(matrix: CostMatrix) -> str:
     langs = matrix.languages
     names = ", ".join(language_name(lang) for lang in langs)
     what = f"{names} text" if len(langs) <= 3 else f"{len(langs)} languages"
-    header = matrix.provenance.get("preset") or {}
-    lead = f"{header['heading']}: relative cost" if header.get("name") else "Relative cost"
-    return f"{lead} of {what}, prices as of {matrix.provenance['as_of']}"
+    header = matrix.provenance.preset
+    lead = f"{header.heading}: relative cost" if header and header.name else "Relative cost"
+    return f"{lead} of {what}, prices as of {matrix.provenance.as_of}"
 
 
 def preset_note(matrix: CostMatrix) -> str:
     """What the preset is, what was overridden, and how to get today's models."""
     from costcalc.presets import DEFAULT
 
-    header = matrix.provenance.get("preset") or {}
-    if not header.get("name"):
+    header = matrix.provenance.preset
+    if not header or not header.name:
         return ""
-    text = f"Preset {header['name']}: {header['description']}."
-    if header.get("overridden"):
-        text += f" Overridden by options: {', '.join(p.replace('_', '-') for p in header['overridden'])}."
-    if header["name"] == DEFAULT:
+    text = f"Preset {header.name}: {header.description}."
+    if header.overridden:
+        text += f" Overridden by options: {', '.join(p.replace('_', '-') for p in header.overridden)}."
+    if header.name == DEFAULT:
         text += " For today's models: `costcalc report --preset current`."
     return text
 
@@ -124,8 +123,8 @@ def many_summary(matrix: CostMatrix) -> str:
 
     cheapest = Counter(min(matrix.offerings, key=lambda o: matrix.row(lang, o).cost) for lang in matrix.languages)
     wins = ", ".join(f"{label(matrix, o)} in {n}" for o, n in cheapest.most_common())
-    return (f"Across {len(matrix.languages)} languages, billed as {matrix.provenance['workload']} with prices as of "
-            f"{matrix.provenance['as_of']} in {matrix.provenance['currency']}, the cheapest offering is {wins}. "
+    return (f"Across {len(matrix.languages)} languages, billed as {matrix.provenance.workload} with prices as of "
+            f"{matrix.provenance.as_of} in {matrix.provenance.currency}, the cheapest offering is {wins}. "
             f"The table gives, per language, each offering's cost divided by the cost on {label(matrix, matrix.base)}.")
 
 
@@ -165,7 +164,7 @@ def genre_table(matrix: CostMatrix) -> tuple[list[str], list[list[str]]]:
     """Languages x genres: the premium over English under the base offering's tokenizer, per corpus document."""
     base = matrix.base
     rows_by = {(r.language, r.genre): r for r in matrix.genre_rows if r.offering == base}
-    genres = list(matrix.provenance.get("genres") or {})
+    genres = list(matrix.provenance.genres)
     header = ["language", *genres]
     rows = [[language_name(lang), *(f"{rows_by[(lang, g)].premium:.2f}" if (lang, g) in rows_by else ""
                                     for g in genres)] for lang in matrix.languages]

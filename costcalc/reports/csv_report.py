@@ -30,8 +30,8 @@ def render(matrix: CostMatrix) -> str:
         r = matrix.row(rel.language, rel.offering)
         price = matrix.source(r.offering).price
         row = {**asdict(r), **asdict(rel)}  # the ratio row's `exact`: both sides counted exactly
-        row.update(effective_from=price.effective_from, source=price.source, price_table=prov["price_table"],
-                   as_of=prov["as_of"], corpus_sha256=prov["corpus"]["sha256"], genre=prov["genre"],
+        row.update(effective_from=price.effective_from, source=price.source, price_table=prov.price_table,
+                   as_of=prov.as_of, corpus_sha256=prov.corpus.sha256, genre=prov.genre,
                    context_vs_en="" if r.context_vs_en is None else f"{r.context_vs_en:.6f}",
                    ratio=f"{rel.ratio:.6f}", tokens_per_1m_chars=f"{r.tokens_per_1m_chars:.1f}",
                    premium=f"{r.premium:.6f}", cost=money(r.cost), input_price=money(r.input_price),

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def render(matrix: CostMatrix) -> str:
     payload = {
         "report": "costcalc relative cost",
-        "preset": matrix.provenance.get("preset"),
+        "preset": matrix.provenance.preset,
         "definitions": DEFINITIONS,
         "caveats": matrix.caveats,
         "base": matrix.base,

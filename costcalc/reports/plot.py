@@ -114,13 +114,13 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
     prov = matrix.provenance
     short = {o: o.split("/")[-1] for o in matrix.offerings}
     estimates = {short[o] for o in matrix.offerings if not matrix.exact(o)}
-    header = prov.get("preset") or {}
-    lead = f"{header['heading']}: " if header.get("name") else ""
+    header = prov.preset
+    lead = f"{header.heading}: " if header and header.name else ""
     if len(matrix.languages) == 1:
         lang = matrix.languages[0]
         grid = matrix.matrix(lang).rename(index=short, columns=short)
-        title = (f"{lead}cost of row / cost of column, {language_name(lang)} text, prices as of {prov['as_of']} "
-                 f"({prov['currency']})")
+        title = (f"{lead}cost of row / cost of column, {language_name(lang)} text, prices as of {prov.as_of} "
+                 f"({prov.currency})")
         marked_rows, marked_columns = estimates, estimates
     else:
         rows = {(r.language, r.offering): r.ratio for r in matrix.relative_rows}
@@ -129,10 +129,10 @@ def plot_matrix(matrix: CostMatrix, path: str | Path) -> Path:
         grid = pd.DataFrame([[rows[(lang, o)] for o in matrix.offerings] for lang in matrix.languages],
                             index=[language_name(lang) for lang in matrix.languages],
                             columns=[short[o] for o in matrix.offerings], dtype=float)
-        title = (f"{lead}cost / cost of {short[matrix.base]}, per language, prices as of {prov['as_of']} "
-                 f"({prov['currency']})")
+        title = (f"{lead}cost / cost of {short[matrix.base]}, per language, prices as of {prov.as_of} "
+                 f"({prov.currency})")
         marked_rows, marked_columns = set(), estimates
-    notes = [f"price table {prov['price_table']}; corpus {prov['corpus']['name']}; {prov['workload']}"]
+    notes = [f"price table {prov.price_table}; corpus {prov.corpus.name}; {prov.workload}"]
     if estimates:
         notes.append("* and hatched: an estimate (the vendor's tokenizer is not public).")
     notes += caveat_lines(matrix)

@@ -72,36 +72,35 @@ def cost_table(matrix: CostMatrix, lang: str) -> Table:
                      f"{r.premium:.2f}", money(r.input_price), money(r.output_price), money(r.cost),
                      ratio_text(r.ratio)])
     return _table(["offering", "tokenizer", "tokens / 1M chars", "premium vs en", "input /1M", "output /1M",
-                   f"cost ({matrix.provenance['currency']})", ratio_header(matrix)], rows, "llrrrrrr")
+                   f"cost ({matrix.provenance.currency})", ratio_header(matrix)], rows, "llrrrrrr")
 
 
 def provenance_lines(matrix: CostMatrix) -> list[str]:
     """Where the numbers come from: price table, corpus, workload, documents, what was left out, each offering's
     price as billed and as converted, each tokenizer."""
     prov = matrix.provenance
-    lines = [f"Price table {prov['price_table']}; prices in force on {prov['as_of']}, converted to "
-             f"{prov['currency']} with {prov['fx_source']} where billed in another currency.",
-             f"Corpus {prov['corpus']['name']} ({prov['corpus']['languages']} languages, "
-             f"{prov['corpus']['documents']} documents, sha256 {prov['corpus']['sha256'][:16]}); content unit: "
-             f"{prov['content_unit']}; {prov['counting_protocol']}.",
-             f"Workload: {prov['workload']}.", f"Documents: {prov['genre']}."]
-    lines += [f"Left out: {gone['offering']}: {gone['reason']}." for gone in prov.get("left_out", [])]
+    corpus = prov.corpus
+    lines = [f"Price table {prov.price_table}; prices in force on {prov.as_of}, converted to "
+             f"{prov.currency} with {prov.fx_source} where billed in another currency.",
+             f"Corpus {corpus.name} ({corpus.languages} languages, {corpus.documents} documents, sha256 "
+             f"{corpus.sha256[:16]}); content unit: {prov.content_unit}; {prov.counting_protocol}.",
+             f"Workload: {prov.workload}.", f"Documents: {prov.genre}."]
+    lines += [f"Left out: {gone.offering}: {gone.reason}." for gone in prov.left_out]
     for ref in matrix.offerings:
         p = matrix.source(ref).price
-        fx = f"; {p.input}/{p.output} {prov['currency']} at {p.fx_rate} ({p.fx_date})" if p.fx_rate else ""
+        fx = f"; {p.input}/{p.output} {prov.currency} at {p.fx_rate} ({p.fx_date})" if p.fx_rate else ""
         note = f" Note: {p.note}" if p.note else ""
         lines.append(f"{ref}: {p.billed_input}/{p.billed_output} {p.billed_currency} per 1M {p.unit}s from "
                      f"{p.effective_from}{fx}; source: {p.source} (confidence {p.confidence}).{note}")
-    lines += [f"Tokenizer {name}: {tokenizer_kind(tok)}; fingerprint sha256 {tok['fingerprint'][:16]}."
-              for name, tok in prov["tokenizers"].items()]
-    if not all(t["exact"] for t in prov["tokenizers"].values()):
+    lines += [f"Tokenizer {name}: {tokenizer_kind(tok)}; fingerprint sha256 {tok.fingerprint[:16]}."
+              for name, tok in prov.tokenizers.items()]
+    if not all(t.exact for t in prov.tokenizers.values()):
         lines.append(ESTIMATE_MARK)
     return lines
 
 
 def blocks(matrix: CostMatrix) -> list[Block]:
     """The whole report, in order."""
-    prov = matrix.provenance
     many = len(matrix.languages) > 3
     out: list[Block] = [Heading(1, title(matrix))]
     if preset_note(matrix):
@@ -136,8 +135,8 @@ def blocks(matrix: CostMatrix) -> list[Block]:
     published = published_rows(matrix)
     if published:
         out += [Heading(2, "Against the published figures"),
-                Paragraph(f"Published: {language_name(matrix.languages[0])} input on {prov['as_of']}, read as cost "
-                          f"of {matrix.base} / cost of each offering (the inverse of the ratio column)."),
+                Paragraph(f"Published: {language_name(matrix.languages[0])} input on {matrix.provenance.as_of}, "
+                          f"read as cost of {matrix.base} / cost of each offering (the inverse of the ratio column)."),
                 _table(["offering", "published", "ours", "difference", "why they differ"],
                        [[label(matrix, p["offering"]), ratio_text(p["published"]), ratio_text(p["ours"]),
                          f"{p['difference_pct']:+.0f} %", "; ".join(p["reasons"])] for p in published], "lrrrl")]

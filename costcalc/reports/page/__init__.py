@@ -48,13 +48,14 @@ def _price_fields(p: PriceSource) -> dict[str, Any]:
 def _as_of_choices(matrix: CostMatrix) -> dict[str, Any]:
     """The dates the page can show prices for, each offering's price from each of them (None and why where it
     had none), and what changed on each date."""
-    history = matrix.price_history or {"dates": [matrix.provenance["as_of"]], "offerings": {}}
-    changes = {ref: [{"from": c["from"], "why": c["why"],
-                      "price": _price_fields(c["price"]) if c["price"] is not None else None} for c in kept]
-               for ref, kept in history["offerings"].items()}
+    history = matrix.price_history
+    dates = history.dates or [matrix.provenance.as_of]
+    changes = {ref: [{"from": c.from_, "why": c.why,
+                      "price": _price_fields(c.price) if c.price is not None else None} for c in kept]
+               for ref, kept in history.offerings.items()}
     what = {str(day): sorted(ref for ref, kept in changes.items() for c in kept if c["from"] == day)
-            for day in history["dates"]}
-    return {"as_of_choices": [{"date": day, "changed": what[str(day)]} for day in history["dates"]],
+            for day in dates}
+    return {"as_of_choices": [{"date": day, "changed": what[str(day)]} for day in dates],
             "price_history": changes}
 
 
@@ -64,29 +65,29 @@ def page_data(matrix: CostMatrix) -> dict[str, Any]:
     offerings = []
     for ref in matrix.offerings:
         info = matrix.source(ref)
-        tok = prov["tokenizers"][info.tokenizer]
+        tok = prov.tokenizers[info.tokenizer]
         offerings.append({
             "ref": ref, "name": info.name, "provider": info.provider, "provider_id": ref.split("/")[0],
-            "tokenizer": info.tokenizer, "exact": tok["exact"],
-            "counting": _tokenizer_label(info.tokenizer, tok["exact"]),
-            "calibration": {lang: c["label"] for lang, c in (tok.get("calibration") or {}).items()},
-            "fingerprint": tok["fingerprint"], "context_window": info.context_window, **_price_fields(info.price),
+            "tokenizer": info.tokenizer, "exact": tok.exact,
+            "counting": _tokenizer_label(info.tokenizer, tok.exact),
+            "calibration": {lang: c["label"] for lang, c in (tok.calibration or {}).items()},
+            "fingerprint": tok.fingerprint, "context_window": info.context_window, **_price_fields(info.price),
         })
-    languages = sorted({*matrix.languages, prov["reference_language"]} & set(matrix.documents.get("chars", {})))
+    languages = sorted({*matrix.languages, prov.reference_language} & set(matrix.documents.chars))
     return {
         "title": title(matrix),
-        "as_of": prov["as_of"], "currency": prov["currency"], "price_table": prov["price_table"],
-        "fx_source": prov["fx_source"], "reference": prov["reference_language"],
-        "content_unit": prov["content_unit"], "counting_protocol": prov["counting_protocol"],
-        "corpus": prov["corpus"], "genre_default": _default_genre_text(),
-        "genres": [{"id": g, "description": d} for g, d in (prov.get("genres") or {}).items()],
+        "as_of": prov.as_of, "currency": prov.currency, "price_table": prov.price_table,
+        "fx_source": prov.fx_source, "reference": prov.reference_language,
+        "content_unit": prov.content_unit, "counting_protocol": prov.counting_protocol,
+        "corpus": prov.corpus, "genre_default": _default_genre_text(),
+        "genres": [{"id": g, "description": d} for g, d in prov.genres.items()],
         "languages": [{"code": code, "name": language_name(code)} for code in matrix.languages],
         "language_names": {code: language_name(code) for code in languages},
         "offerings": offerings,
-        "chars": matrix.documents.get("chars", {}), "tokens": matrix.documents.get("tokens", {}),
+        "chars": matrix.documents.chars, "tokens": matrix.documents.tokens,
         "view": {"languages": matrix.languages, "offerings": matrix.offerings, "base": matrix.base,
-                 "workload": prov.get("workload_parameters", {}), "genres": prov.get("genre_weights")},
-        "left_out": prov.get("left_out", []),
+                 "workload": prov.workload_parameters, "genres": prov.genre_weights},
+        "left_out": prov.left_out,
         **_as_of_choices(matrix),
         "caveats": _caveats(matrix),
     }
