@@ -25,7 +25,8 @@ def plain(value: Any) -> Any:
             part = plain(getattr(value, f.name))
             if part is None and f.metadata.get("omit_none"):
                 continue
-            out.update(part if f.metadata.get("inline") else {f.name: part})
+            # a name Python reserves is spelled with a trailing underscore (from_): JSON writes the word
+            out.update(part if f.metadata.get("inline") else {f.name.removesuffix("_"): part})
         return out
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}

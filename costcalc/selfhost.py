@@ -117,7 +117,7 @@ def summary(model: str, gpu: str, gpus: int, workload: Workload, *, as_of: str |
         "usd_per_gpu_hour": q.usd_per_gpu_hour, "prefill_tps": q.prefill_tps, "decode_tps": q.decode_tps,
         "utilisation": q.utilisation, "tokenizer": q.tokenizer, "workload": workload.describe(),
         **{k: _rounded(k, v) for k, v in result.items()},
-        "gpu_price": q.provenance["gpu_price"], "throughput": q.provenance["throughput"],
+        "gpu_price": q.gpu_price_source, "throughput": q.throughput_source,
         "cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS), "hours_per_month": int(HOURS_PER_MONTH),
     }
     rows = [{"field": k, "value": v} for k, v in payload.items()
@@ -127,7 +127,7 @@ def summary(model: str, gpu: str, gpus: int, workload: Workload, *, as_of: str |
         rows.insert(rows.index({"field": "break_even", "value": result["break_even"]}),
                     {"field": "cheapest_api_host",
                      "value": f"{api['offering']} at {places(api['usd_per_1m_tokens'], 4)} USD per 1M tokens"})
-    notes = [f"GPU price: {_describe(q.provenance['gpu_price'])}; throughput: {_describe(q.provenance['throughput'])}.",
+    notes = [f"GPU price: {q.gpu_price_source.describe()}; throughput: {q.throughput_source.describe()}.",
              *(f"Assumes: {a}." for a in ASSUMPTIONS)]
     return Listing(rows, ["field", "value"], notes, payload=payload)
 
@@ -140,10 +140,3 @@ def _rounded(key: str, value: Any) -> Any:
         return value
     return places(value, 0) if "tokens" in key and "usd" not in key else places(value, 4)
 
-
-def _describe(part: dict[str, Any]) -> str:
-    if "given" in part:
-        return f"given with {part['given']}"
-    cited = "; ".join(s.get("title", s["id"]) for s in part["source"])
-    who = part.get("vendor") or part.get("engine")
-    return f"{who} ({cited})"

@@ -59,7 +59,8 @@ def test_published_throughput_and_the_cheapest_gpu_price_are_the_defaults():
     run = data.measurement(LLAMA33, data.gpu("h100"), 2)
     assert (q.prefill_tps, q.decode_tps) == (run.prefill.tokens_per_second, run.decode.tokens_per_second)
     assert q.usd_per_gpu_hour == data.price(data.gpu("h100"), date.today()).usd_per_gpu_hour
-    assert q.provenance["throughput"]["source"][0]["url"].startswith("https://")
+    assert q.throughput_source.source[0]["url"].startswith("https://")
+    assert q.source_ids == list(dict.fromkeys(s["id"] for s in q.gpu_price_source.source + q.throughput_source.source))
 
 
 def test_a_selfhost_offering_goes_into_report_and_count(run, tmp_path):

@@ -18,7 +18,7 @@ Data: `pricing/selfhost/gpus.yaml` (dated on-demand USD per GPU-hour per vendor 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -167,7 +167,49 @@ def load_selfhost(root: Path) -> SelfHostData:
     return _load(Path(root).resolve())
 
 
-@dataclass
+@dataclass(frozen=True)
+class Given:
+    """A value the user gave on the command line instead of the data files."""
+
+    given: str  # the option(s) it came from
+
+    def describe(self) -> str:
+        return f"given with {self.given}"
+
+
+@dataclass(frozen=True)
+class GpuPriceSource:
+    """Where the GPU-hour price came from: the cheapest vendor offer in force on the day."""
+
+    vendor: str
+    offer: str
+    region: str | None
+    from_: date
+    source: list[dict[str, Any]]  # citations: id, title, url, retrieved
+    confidence: str
+    note: str | None
+
+    def describe(self) -> str:
+        return f"{self.vendor} ({'; '.join(s.get('title', s['id']) for s in self.source)})"
+
+
+@dataclass(frozen=True)
+class ThroughputSource:
+    """Where the prefill and decode throughput came from: a published benchmark run."""
+
+    engine: str
+    precision: str
+    concurrency: str
+    prefill_run: dict[str, Any]
+    decode_run: dict[str, Any]
+    source: list[dict[str, Any]]
+    note: str | None
+
+    def describe(self) -> str:
+        return f"{self.engine} ({'; '.join(s.get('title', s['id']) for s in self.source)})"
+
+
+@dataclass(frozen=True)
 class SelfHostQuote:
     """Per-1M-token prices of serving `model` on `gpus` x `gpu`, with the inputs and where each came from."""
 
@@ -183,7 +225,19 @@ class SelfHostQuote:
     as_of: date
     tokenizer: str
     pricing_dir: Path
-    provenance: dict[str, Any] = field(default_factory=dict)
+    gpu_price_source: GpuPriceSource | Given
+    throughput_source: ThroughputSource | Given
+
+    @property
+    def source_ids(self) -> list[str]:
+        """The ids of the sources behind the GPU price and the throughput, in that order, each once."""
+        parts = (self.gpu_price_source, self.throughput_source)
+        return list(dict.fromkeys(s["id"] for part in parts if not isinstance(part, Given) for s in part.source))
+
+    @property
+    def given(self) -> list[str]:
+        """The options whose values replaced the data files."""
+        return [part.given for part in (self.gpu_price_source, self.throughput_source) if isinstance(part, Given)]
 
     @property
     def ref(self) -> str:
@@ -220,19 +274,16 @@ def quote_from(book: PriceBook, model: str, gpu: str, gpus: int, *, as_of: date,
     canonical = index.resolve(model, day)
     data = load_selfhost(root)
     card = data.gpu(gpu)
-    prov: dict[str, Any] = {"cost_model": COST_MODEL, "assumptions": list(ASSUMPTIONS),
-                            "hours_per_month": HOURS_PER_MONTH}
+    gpu_source: GpuPriceSource | Given = Given("--usd-per-gpu-hour")
     if usd_per_gpu_hour is None:
         price = data.price(card, day)
         if price is None:
             raise NoPriceError(f"no GPU-hour price for {card.name} on {day} in {root / 'selfhost' / 'gpus.yaml'}",
                                "give one with --usd-per-gpu-hour X")
         usd_per_gpu_hour = price.usd_per_gpu_hour
-        prov["gpu_price"] = {"vendor": price.vendor, "offer": price.offer, "region": price.region,
-                             "from": price.from_, "source": _cite(book, price.source),
-                             "confidence": price.confidence, "note": price.note}
-    else:
-        prov["gpu_price"] = {"given": "--usd-per-gpu-hour"}
+        gpu_source = GpuPriceSource(price.vendor, price.offer, price.region, price.from_, _cite(book, price.source),
+                                    price.confidence, price.note)
+    throughput_source: ThroughputSource | Given = Given("--prefill-tps and --decode-tps")
     if prefill_tps is None or decode_tps is None:
         run = data.measurement(canonical, card, gpus)
         if run is None:
@@ -243,20 +294,18 @@ def quote_from(book: PriceBook, model: str, gpu: str, gpus: int, *, as_of: date,
                 f"{root / 'selfhost' / 'throughput.yaml'}"
                 + (f" (published: {', '.join(have)})" if have else ""),
                 f"give it with {' '.join(missing)}")
-        prov["throughput"] = {"engine": f"{run.engine} {run.engine_version}", "precision": run.precision,
-                              "concurrency": run.concurrency, "prefill_run": run.prefill.model_dump(),
-                              "decode_run": run.decode.model_dump(), "source": _cite(book, run.source),
-                              "note": run.note}
+        throughput_source = ThroughputSource(f"{run.engine} {run.engine_version}", run.precision, run.concurrency,
+                                             run.prefill.model_dump(), run.decode.model_dump(),
+                                             _cite(book, run.source), run.note)
         prefill_tps = prefill_tps if prefill_tps is not None else run.prefill.tokens_per_second
         decode_tps = decode_tps if decode_tps is not None else run.decode.tokens_per_second
-    else:
-        prov["throughput"] = {"given": "--prefill-tps and --decode-tps"}
     per_second = gpus * Decimal(usd_per_gpu_hour) / 3600 / utilisation * MILLION
     offerings = index.offerings[canonical]
     return SelfHostQuote(model=canonical, gpu=card.id, gpus=gpus, usd_per_gpu_hour=Decimal(usd_per_gpu_hour),
                          prefill_tps=Decimal(prefill_tps), decode_tps=Decimal(decode_tps), utilisation=utilisation,
                          input=per_second / Decimal(prefill_tps), output=per_second / Decimal(decode_tps), as_of=day,
-                         tokenizer=offerings[0].tokenizer, pricing_dir=root, provenance=prov)
+                         tokenizer=offerings[0].tokenizer, pricing_dir=root,
+                         gpu_price_source=gpu_source, throughput_source=throughput_source)
 
 
 def _cite(book: PriceBook, ids: list[str]) -> list[dict[str, Any]]:
@@ -291,13 +340,12 @@ def virtual_model(book: PriceBook, ref: str, as_of: date | None = None) -> tuple
 
     day = as_of or book.as_of
     q = quote_from(book, as_of=day, **parse_ref(ref))
-    sources = [s["id"] for part in ("gpu_price", "throughput") for s in q.provenance[part].get("source", [])]
-    given = [v for part in ("gpu_price", "throughput") for v in [q.provenance[part].get("given")] if v]
+    given = q.given
     note = (f"Self-hosted on {q.gpus} x {q.gpu} at {q.usd_per_gpu_hour} USD per GPU-hour, "
             f"{q.prefill_tps} prefill and {q.decode_tps} decode tokens/s, utilisation {q.utilisation}"
             + (f" (given: {', '.join(given)})" if given else "") + f". Model: {COST_MODEL}.")
     entry = {"from": day, "currency": "USD", "input": q.input, "output": q.output,
-             "source": list(dict.fromkeys(sources)) or ["selfhost-options"], "confidence": "low", "note": note}
+             "source": q.source_ids or ["selfhost-options"], "confidence": "low", "note": note}
     from costcalc.prices.models import ModelIndex
 
     registered = ModelIndex.of(book).registry.get(q.model)
