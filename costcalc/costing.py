@@ -29,7 +29,7 @@ from costcalc.matrix import (
     PriceSource,
     Provenance,
     Ratio,
-    TokenizerInfo,
+    TokenizerUsed,
 )
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def _provenance(book: PriceBook, corpus: Corpus, offerings: list[Offering], quot
     from costcalc.counting import identity
     from costcalc.genre import describe
 
-    tokenizers = {name: TokenizerInfo(exact[name], identity(name)[0], calibrations.get(name))
+    tokenizers = {name: TokenizerUsed(exact[name], identity(name)[0], calibrations.get(name))
                   for name in sorted({o.tokenizer for o in offerings})}
     return Provenance(
         price_table=book.version, as_of=as_of, currency=currency, workload=workload.describe(),

@@ -25,7 +25,7 @@ HISTORY_COLUMNS = ["offering", "from", "until", "input", "output", "cached_input
 
 if TYPE_CHECKING:
     from costcalc.cost_model import Workload
-    from costcalc.matrix import CorpusInfo, TokenizerInfo
+    from costcalc.matrix import CorpusInfo, TokenizerUsed
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class HostsProvenance:
 
     price_table: str
     corpus: CorpusInfo
-    tokenizers: dict[str, TokenizerInfo]
+    tokenizers: dict[str, TokenizerUsed]
     content_unit: str
     counting_protocol: str
     fx_source: str

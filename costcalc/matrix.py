@@ -133,8 +133,9 @@ class CorpusInfo:
 
 
 @dataclass(frozen=True)
-class TokenizerInfo:
-    """One tokenizer the comparison counted with. A closed family carries the calibration its counts used."""
+class TokenizerUsed:
+    """One tokenizer a comparison counted with (what `list_tokenizers` says of every tokenizer is
+    costcalc.tokenizers.TokenizerInfo). A closed family carries the calibration its counts used."""
 
     exact: bool
     fingerprint: str
@@ -163,7 +164,7 @@ class Provenance:
     content_unit: str
     counting_protocol: str
     corpus: CorpusInfo
-    tokenizers: dict[str, TokenizerInfo]
+    tokenizers: dict[str, TokenizerUsed]
     offerings: dict[str, OfferingSource]
     fx_source: str
     left_out: tuple[LeftOut, ...] = ()

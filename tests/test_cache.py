@@ -130,7 +130,7 @@ def test_a_cached_comparison_comes_back_as_the_same_typed_matrix(tmp_path, monke
         PriceChange,
         PriceSource,
         Provenance,
-        TokenizerInfo,
+        TokenizerUsed,
     )
 
     monkeypatch.setenv("COSTCALC_CACHE_DIR", str(tmp_path))
@@ -151,7 +151,7 @@ def test_a_cached_comparison_comes_back_as_the_same_typed_matrix(tmp_path, monke
     assert cached.to_html() == computed.to_html()  # the page also reads price history and per-document counts
     prov = cached.provenance
     assert isinstance(prov, Provenance) and isinstance(prov.preset, PresetHeader)
-    assert all(isinstance(t, TokenizerInfo) for t in prov.tokenizers.values())
+    assert all(isinstance(t, TokenizerUsed) for t in prov.tokenizers.values())
     assert prov.tokenizers["amazon:titan"].calibration["it"]["method"] == "uncalibrated"
     assert isinstance(cached.premium_rows[0], Premium)
     change = cached.price_history.offerings[cached.base][-1]

@@ -167,6 +167,10 @@ def load_selfhost(root: Path) -> SelfHostData:
     return _load(Path(root).resolve())
 
 
+def _titles(citations: list[dict[str, Any]]) -> str:
+    return "; ".join(c.get("title", c["id"]) for c in citations)
+
+
 @dataclass(frozen=True)
 class Given:
     """A value the user gave on the command line instead of the data files."""
@@ -190,7 +194,7 @@ class GpuPriceSource:
     note: str | None
 
     def describe(self) -> str:
-        return f"{self.vendor} ({'; '.join(s.get('title', s['id']) for s in self.source)})"
+        return f"{self.vendor} ({_titles(self.source)})"
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,7 @@ class ThroughputSource:
     note: str | None
 
     def describe(self) -> str:
-        return f"{self.engine} ({'; '.join(s.get('title', s['id']) for s in self.source)})"
+        return f"{self.engine} ({_titles(self.source)})"
 
 
 @dataclass(frozen=True)

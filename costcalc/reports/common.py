@@ -11,7 +11,7 @@ from costcalc.numbers import money, ratio_text
 __all__ = ["money", "ratio_text"]  # re-exported: every renderer formats numbers the same way
 
 if TYPE_CHECKING:
-    from costcalc.matrix import CostMatrix, TokenizerInfo
+    from costcalc.matrix import CostMatrix, TokenizerUsed
 
 # What the words in every report mean; JSON carries this block so a reader never has to guess a direction.
 DEFINITIONS = {
@@ -38,7 +38,7 @@ def label(matrix: CostMatrix, ref: str) -> str:
     return f"{info.name} on {info.provider}{'' if matrix.exact(ref) else ' (estimate)'}"
 
 
-def tokenizer_kind(tok: TokenizerInfo) -> str:
+def tokenizer_kind(tok: TokenizerUsed) -> str:
     """How a tokenizer's counts were made, for users: exact, a calibrated estimate (naming the calibration
     per language), or a stand-in."""
     if tok.exact:
