@@ -117,22 +117,21 @@ def sweep_texts(code_points: Iterable[int] | None = None) -> Iterator[tuple[int,
 
 def mismatches(fast: Counter, reference: Counter, texts: Iterable[str], limit: int = 5) -> list[str]:
     """Up to `limit` descriptions of texts whose counts differ."""
-    found = []
-    for text in texts:
-        got, want = fast(text), reference(text)
-        if got != want:
-            found.append(f"{text[:40]!r}... ({len(text)} chars): {got} != {want}")
-            if len(found) >= limit:
-                break
-    return found
+    return _first_mismatches(fast, reference, ((f"{t[:40]!r}... ({len(t)} chars)", t) for t in texts), limit)
 
 
 def sweep_mismatches(fast: Counter, reference: Counter, limit: int = 1) -> list[str]:
+    """The same over the code-point sweep, each text named by the first code point of its batch."""
+    return _first_mismatches(fast, reference, ((f"batch from U+{first:04X}", t) for first, t in sweep_texts()),
+                             limit)
+
+
+def _first_mismatches(fast: Counter, reference: Counter, named: Iterable[tuple[str, str]], limit: int) -> list[str]:
     found = []
-    for first, text in sweep_texts():
+    for name, text in named:
         got, want = fast(text), reference(text)
         if got != want:
-            found.append(f"batch from U+{first:04X}: {got} != {want}")
+            found.append(f"{name}: {got} != {want}")
             if len(found) >= limit:
                 break
     return found
