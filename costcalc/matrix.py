@@ -8,7 +8,7 @@ import typing
 from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from costcalc.presets import PresetHeader  # at run time: rebuild() resolves the field types
@@ -324,6 +324,13 @@ class Premium:
     exact: bool
 
 
+@cache
+def _field_types(kind: type) -> dict[str, Any]:
+    """A record's field types, resolved once per class (rebuild meets thousands of rows of a few classes)."""
+    hints = typing.get_type_hints(kind)
+    return {f.name: hints[f.name] for f in fields(kind)}
+
+
 def rebuild(kind: Any, value: Any) -> Any:
     """`value` (plain dicts and lists, Decimal and date kept, as the result cache reads them) as `kind`: typed
     records are rebuilt field by field from their type hints; a key that is not a field raises TypeError, a
@@ -332,8 +339,8 @@ def rebuild(kind: Any, value: Any) -> Any:
     if is_dataclass(kind) and isinstance(kind, type):
         if not isinstance(value, dict):
             raise TypeError(f"{kind.__name__}: expected its fields, got {type(value).__name__}")
-        hints = typing.get_type_hints(kind)
-        known = {f.name for f in fields(kind)}
+        hints = _field_types(kind)
+        known = hints.keys()
         if set(value) - known:
             raise TypeError(f"{kind.__name__}: unknown fields {sorted(set(value) - known)}")
         return kind(**{name: rebuild(hints[name], value[name]) for name in known})
@@ -343,8 +350,15 @@ def rebuild(kind: Any, value: Any) -> Any:
         return rebuild(next(a for a in args if a is not type(None)), value)
     if origin is tuple:
         return tuple(rebuild(args[0], v) for v in value)
+    if origin in (list, dict) and not _holds_records(kind):  # plain data as JSON gave it (counts, parameters)
+        return value
     if origin is list:
         return [rebuild(args[0], v) for v in value]
     if origin is dict:
         return {k: rebuild(args[1], v) for k, v in value.items()}
     return value
+
+
+@cache
+def _holds_records(kind: Any) -> bool:
+    return (is_dataclass(kind) and isinstance(kind, type)) or any(_holds_records(a) for a in typing.get_args(kind))
